@@ -1,0 +1,26 @@
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SENDKG := $(VENV)/bin/sendkg
+GRAPH  := output/sendkg.ttl
+
+.PHONY: install graph validate test clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3.11 -m venv $(VENV) 2>/dev/null || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+graph: install
+	$(SENDKG) build corpus -o $(GRAPH)
+
+validate: install
+	$(SENDKG) validate $(GRAPH)
+
+test: install
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) output/*.ttl

@@ -1,0 +1,114 @@
+"""The `sendkg` command: parses arguments, calls the library, prints."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from . import query as queries
+from .gazetteer import by_key
+from .pipeline import Build, build
+from .validate import validate as validate_graph
+from .write import format_for, load, write
+
+DEFAULT_GRAPH = Path("output/sendkg.ttl")
+
+
+@click.group()
+@click.version_option(package_name="sendkg")
+def main() -> None:
+    """Build, validate and query a knowledge graph of local area SEND inspections."""
+
+
+@main.command(name="build")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig"]), default=None, help="Default: from the output's extension.")
+@click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against shapes/ before writing it.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def build_command(paths: tuple[Path, ...], output: Path, fmt: str | None, validate: bool, quiet: bool) -> None:
+    """Build the graph from documents (files or folders; default corpus/)."""
+    result = build(paths or (Path("corpus"),), check=validate)
+    for failure in result.failures:
+        click.echo(f"error: {failure}", err=True)
+    if not quiet:
+        for extraction in result.extractions:
+            for warning in extraction.warnings:
+                click.echo(f"warning: {extraction.source.path}: {warning}", err=True)
+    if result.report is not None and not result.report.conforms:
+        click.echo(str(result.report), err=True)
+        click.echo(f"not written: {output} (the graph does not conform to the shapes)", err=True)
+        sys.exit(1)
+    if result.extractions:
+        write(result.graph, output, fmt or format_for(output))
+    if not quiet:
+        click.echo(summary(result, output))
+    sys.exit(0 if result.ok and result.extractions else 1)
+
+
+def summary(result: Build, output: Path) -> str:
+    lines = [f"{'document':42} {'area':16} {'kind':8} {'start':10} {'outcome':20} findings"]
+    for x in result.extractions:
+        findings = sum(len(s.items) for s in x.layout.sections)
+        lines.append(
+            f"{x.source.name:42} {area_name(x):16} {x.inspection_kind or '':8} "
+            f"{x.start.value.isoformat() if x.start else '':10} {x.outcome.value if x.outcome else '':20} {findings}"
+        )
+    kinds = Counter(x.layout.document_kind for x in result.extractions)
+    lines.append(
+        f"{len(result.extractions)} documents ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
+        f"{len(result.failures)} failed; {len(result.graph)} triples"
+    )
+    if result.report is not None:
+        lines.append(f"validation: {result.report}")
+    if result.extractions:
+        lines.append(f"written: {output}")
+    return "\n".join(lines)
+
+
+def area_name(extraction) -> str:
+    la = by_key(extraction.area.key) if extraction.area else None
+    return la.name if la else ""
+
+
+@main.command(name="validate")
+@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_GRAPH)
+def validate_command(graph: Path) -> None:
+    """Check a built graph against the SHACL shapes; exit 1 on a violation."""
+    report = validate_graph(load(graph))
+    click.echo(f"{graph}: {report}")
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command(name="query")
+@click.argument("query")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(queries.FORMATTERS)), default="table", show_default=True)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to VALUE (a literal, or an IRI).")
+def query_command(query: str, graph: Path, fmt: str, params: tuple[str, ...]) -> None:
+    """Run QUERY: a bundled query's name, a .rq file, or inline SPARQL."""
+    bindings = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"'{param}' is not NAME=VALUE", param_hint="--param")
+        bindings[name] = value
+    try:
+        table = queries.run(load(graph), query, bindings)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    except Exception as error:  # a SPARQL syntax error from rdflib's parser
+        raise click.ClickException(f"query failed: {str(error).splitlines()[0]}") from None
+    click.echo(queries.FORMATTERS[fmt](table), nl=False)
+
+
+@main.command(name="queries")
+def list_queries() -> None:
+    """List the bundled queries."""
+    for name, path in queries.bundled().items():
+        first = next((line[1:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")), "")
+        click.echo(f"{name:24} {first}")
+

@@ -1,0 +1,238 @@
+"""Stage 3, extract: a `Layout` and its spaCy `Doc` become an `Extraction`.
+
+Reads the facts an inspection document states (area, kind, dates, outcome, people, named
+bodies, statutes), each with the span that states it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from . import people
+from .dates import DATE, find_range, parse_date
+from .gazetteer import find_area, normalise_place
+from .model import DateValue, Extraction, Layout, Mention, Person, Span, Valued
+from .structure import TITLE
+
+
+class DocumentError(Exception):
+    """The document is an inspection document but lacks what every inspection has (e.g. its area)."""
+
+
+WSOA_REQUIRED = re.compile(
+    r"(written\s+statement\s+of\s+action|WSOA)\s+(is|was)\s+required|required\s+to\s+produce\s+and\s+submit\s+a\s+written\s+statement\s+of\s+action",
+    re.I,
+)
+WSOA_NOT_REQUIRED = re.compile(r"(written\s+statement\s+of\s+action|WSOA)\s+(is|was)\s+not\s+required", re.I)
+NO_PROGRESS = re.compile(r"\b(has|have)\s+not\s+made\s+sufficient\s+progress\b", re.I)
+NEXT_STEPS = re.compile(r"[^.\n]*\bnext\s+steps\b[^\n]*", re.I)
+AREA_IN_PROSE = re.compile(
+    r"\b(?:inspection|revisit|disability|disabilities|SEND)\s+(?:for|in|of)\s+(?P<area>[A-Z][\w'’.\-]*(?:\s+(?:upon|on|and|with|of)?\s*[A-Z][\w'’.\-]*){0,4})"
+)
+PREVIOUS = re.compile(r"(?:previous|initial)\s+inspection\b[^.\n]{0,80}", re.I)
+LETTER_REFERENCE = re.compile(r"joint\s+local\s+area\s+send\s+inspection\s+(?:in|of)\s+[^\t\n\d]+?\s+(?=\d)", re.I)
+LEADING_WORDS = re.compile(r"^(?:(?:of|the|and|in|under|section|to)\s+|[,\-–\s]+)+", re.I)
+
+
+def extract(layout: Layout, doc: Doc) -> Extraction:
+    text = layout.source.text
+    result = Extraction(layout=layout, warnings=list(layout.warnings))
+    result.area = find_local_area(layout)
+    if result.area is None:
+        raise DocumentError("no English local area named in the title")
+    result.inspection_kind = inspection_kind(layout)
+    dates_from = layout.title.end if layout.title else layout.body.start
+    window = text[dates_from : dates_from + 2500]
+    found = find_range(window, dates_from)
+    if found:
+        result.start, result.end = found
+    else:
+        result.warnings.append("no inspection dates found")
+    result.previous_start, result.previous_end = previous_dates(layout, text)
+    result.letter_date = letter_date(layout)
+    result.outcome = outcome(layout)
+    result.next_steps = next_steps(layout, result.outcome)
+    result.team, result.lead_inspector = team(layout, doc)
+    if result.lead_inspector is None:
+        result.warnings.append("no lead inspector named")
+    if layout.addressees:
+        result.addressees = people.addressees(layout.addressees, text)
+    result.mentions = mentions(layout, doc, result.area)
+    return result
+
+
+def find_local_area(layout: Layout) -> Mention | None:
+    text = layout.source.text
+    if layout.title:
+        match = TITLE.match(text[layout.title.start : layout.title.end].replace("**", "  "))
+        if match:
+            start = layout.title.start + match.start("area")
+            name = match.group("area")
+            la = find_area(name)
+            return Mention("LOCAL_AREA", name, Span(start, start + len(name)), la.key) if la else None
+    body = text[layout.body.start : layout.body.end]
+    for match in AREA_IN_PROSE.finditer(body):
+        tokens = match.group("area").rstrip(".").split()
+        for n in range(len(tokens), 0, -1):
+            name = " ".join(tokens[:n])
+            la = find_area(name)
+            if la:
+                start = layout.body.start + match.start("area")
+                return Mention("LOCAL_AREA", name, Span(start, start + len(name)), la.key)
+    return None
+
+
+def inspection_kind(layout: Layout) -> str:
+    if layout.document_kind == "revisit-letter":
+        return "revisit"
+    if layout.document_kind == "council-report" and re.search(r"\brevisit", layout.source.text, re.I):
+        return "revisit"
+    return "initial"
+
+
+def previous_dates(layout: Layout, text: str) -> tuple[DateValue | None, DateValue | None]:
+    """Dates of the earlier inspection, when the document prints them in full."""
+    body = text[layout.body.start : layout.body.end]
+    for match in PREVIOUS.finditer(body):
+        found = find_range(body[match.start() : match.end() + 40], layout.body.start + match.start())
+        if found:
+            return found
+    return None, None
+
+
+def letter_date(layout: Layout) -> DateValue | None:
+    text = layout.source.text
+    if layout.letter_date:
+        return parse_date(text[layout.letter_date.start : layout.letter_date.end], layout.letter_date.start)
+    if layout.document_kind == "council-report":
+        for match in LETTER_REFERENCE.finditer(text):
+            found = DATE.match(text, match.end())
+            if found:
+                return parse_date(found.group(0), found.start())
+    return None
+
+
+def outcome(layout: Layout) -> Valued | None:
+    text = layout.source.text
+    body = text[layout.body.start : layout.body.end]
+    if layout.document_kind == "revisit-letter" or (layout.verdicts and layout.document_kind == "council-report"):
+        if layout.verdicts:
+            insufficient = [v for v in layout.verdicts if v.progress == "insufficient"]
+            chosen = insufficient[0] if insufficient else layout.verdicts[-1]
+            return Valued("revisit-insufficient" if insufficient else "revisit-sufficient", chosen.statement)
+        match = NO_PROGRESS.search(body)
+        return Valued("revisit-insufficient", shift(match, layout.body.start)) if match else None
+    match = WSOA_REQUIRED.search(body)
+    if match:
+        return Valued("wsoa", shift(match, layout.body.start))
+    match = WSOA_NOT_REQUIRED.search(body)
+    if match:
+        return Valued("no-wsoa", shift(match, layout.body.start))
+    if layout.document_kind == "letter" and layout.sections:
+        # A letter that requires a Written Statement of Action always says so; its title stands as evidence.
+        return Valued("no-wsoa", layout.title)
+    return None
+
+
+def shift(match: re.Match, offset: int) -> Span:
+    return Span(offset + match.start(), offset + match.end())
+
+
+def next_steps(layout: Layout, decided: Valued | None) -> Valued | None:
+    text = layout.source.text
+    body = text[layout.body.start : layout.body.end]
+    pattern = WSOA_REQUIRED if decided and decided.value == "wsoa" else NEXT_STEPS
+    match = pattern.search(body)
+    if not match:
+        return None
+    start = body.rfind("\n", 0, match.start()) + 1
+    end = body.find("\n", match.end())
+    end = len(body) if end < 0 else end
+    sentence = re.sub(r"^\s*[-–•■▪*]\s+", "", body[start:end]).strip()
+    offset = layout.body.start + start + (len(body[start:end]) - len(body[start:end].lstrip()))
+    return Valued(" ".join(sentence.split()), Span(offset, layout.body.start + end))
+
+
+def team(layout: Layout, doc: Doc) -> tuple[list[Person], Person | None]:
+    text = layout.source.text
+    members = people.signature_people(layout.signature, text) if layout.signature else []
+    signed = people.signatory(layout.signatory, text) if layout.signatory else None
+    if signed and not any(p.name == signed.name for p in members):
+        members.append(signed)
+    if not members:
+        members = [
+            Person(s.text, s._.sendkg_kind, None, Span(s.start_char, s.end_char), s._.sendkg_body)
+            for s in doc.spans.get("people", [])
+            if within(layout.body, s.start_char)
+        ]
+    lead = next((p for p in members if p.body == "Ofsted" and p.role and re.search(r"\blead inspector\b", p.role, re.I)), None)
+    lead = lead or signed or next((p for p in members if p.body == "Ofsted" and p.role and "inspector" in p.role.lower()), None)
+    return members, lead
+
+
+def within(span: Span, offset: int) -> bool:
+    return span.start <= offset < span.end
+
+
+def mentions(layout: Layout, doc: Doc, area: Mention) -> list[Mention]:
+    found = [area]
+    for ent in doc.ents:
+        if not within(layout.body, ent.start_char):
+            continue
+        if ent.label_ == "LOCAL_AREA" and ent.ent_id_ == area.key:
+            found.append(Mention("LOCAL_AREA", ent.text, Span(ent.start_char, ent.end_char), area.key))
+        elif ent.label_ == "HEALTH_BODY":
+            mention = health_body(ent.text, ent.start_char, ent.ent_id_)
+            if mention:
+                found.append(mention)
+        elif ent.label_ == "STATUTE":
+            mention = statute(ent.text, ent.start_char)
+            if mention:
+                found.append(mention)
+    area_forms = {normalise_place(v) for v in [area.text]} | {area.key}
+    for span in doc.spans.get("organisations", []):
+        if within(layout.body, span.start_char):
+            name = " ".join(span.text.split())
+            if normalise_place(name) in area_forms or find_area(name):
+                continue
+            found.append(Mention("ORGANISATION", name, Span(span.start_char, span.end_char), organisation_key(name), span._.sendkg_kind))
+    return sorted(set(found), key=lambda m: (m.span, m.label, m.key))
+
+
+def health_body(text: str, offset: int, kind: str) -> Mention | None:
+    """Trim what runs into a CCG's or ICB's name ('Fiona Taylor, Chief Officer, Sefton CCG')."""
+    nhs = text.rfind("NHS")
+    # A comma inside the name ('NHS Bedfordshire, Luton and Milton Keynes ICB') is kept only after 'NHS'.
+    cut = nhs if nhs >= 0 else text.rfind(",") + 1
+    name = LEADING_WORDS.sub("", text[cut:].replace("\n", " "))
+    name = re.sub(r"^(?:the|The)\s+", "", name).strip()
+    words = name.split()
+    if len(words) < 2 or words[0] in {"Clinical", "Integrated", "CCG", "ICB"}:
+        return None
+    start = offset + text.index(words[0], cut)
+    expanded = " ".join(words)
+    expanded = re.sub(r"\bCCGs\b", "Clinical Commissioning Groups", expanded)
+    expanded = re.sub(r"\bCCG\b", "Clinical Commissioning Group", expanded)
+    expanded = re.sub(r"\bICB\b", "Integrated Care Board", expanded)
+    return Mention("HEALTH_BODY", expanded, Span(start, offset + len(text)), health_body_key(expanded), kind or "ccg")
+
+
+def health_body_key(name: str) -> str:
+    return normalise_place(re.sub(r"^NHS\s+", "", name))
+
+
+def statute(text: str, offset: int) -> Mention | None:
+    name = LEADING_WORDS.sub("", " ".join(text.split()))
+    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    if not re.search(r"\b(act|regulations)\s+\d{4}$", name, re.I) or len(name.split()) < 3:
+        return None
+    if name.isupper() or name.replace("(", "").split()[0].isupper():
+        name = " ".join(w if w.isdigit() else (w.lower() if w.lower() in {"and", "of"} else w.capitalize()) for w in name.split())
+    start = offset + text.lower().index(name.split()[0].lower())
+    return Mention("STATUTE", name, Span(start, offset + len(text)), normalise_place(name))
+
+
+def organisation_key(name: str) -> str:
+    return normalise_place(re.sub(r"^the\s+", "", name, flags=re.I))

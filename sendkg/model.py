@@ -1,0 +1,171 @@
+"""Typed records passed between the pipeline stages.
+
+Every value that comes from a document carries the `Span` it was read from, so the graph
+can say where each fact stands in its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Character offsets into `Source.text` (end exclusive)."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document as read: its text and where it came from."""
+
+    path: Path
+    text: str
+    sha256: str
+    media_type: str  # "text/plain", "text/markdown", "application/pdf"
+    page_starts: tuple[int, ...] = ()  # character offset at which each page begins (PDF only)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def quote(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+    def page_of(self, offset: int) -> int | None:
+        if not self.page_starts:
+            return None
+        page = 0
+        for number, start in enumerate(self.page_starts, start=1):
+            if start <= offset:
+                page = number
+        return page
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the source with markup removed from `text` but offsets kept."""
+
+    span: Span
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Item:
+    """A bullet (or a table row) with any continuation after a page break joined on."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled run of items, e.g. the Strengths of 'identifying', or the WSOA list."""
+
+    section: str  # code: main, identifying, meeting, outcomes, significant-weaknesses, ...
+    polarity: str  # code: finding, strength, development, significant-weakness, ...
+    heading: Span
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A revisit's judgement on one weakness found at the initial inspection."""
+
+    weakness: Item
+    progress: str  # "sufficient" | "insufficient"
+    statement: Span
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of lines the structure stage recognised, kept for the extract stage to read."""
+
+    span: Span
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the structure stage found in a document, each piece with its span."""
+
+    source: Source
+    document_kind: str  # letter | revisit-letter | council-report | report
+    framework: str  # "2016" | "2023"
+    body: Span  # the part of the source that is the inspection document itself
+    title: Span | None = None
+    letter_date: Span | None = None
+    addressees: Block | None = None
+    signature: Block | None = None
+    signatory: Block | None = None
+    cc: Block | None = None
+    sections: tuple[Section, ...] = ()
+    verdicts: tuple[Verdict, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Valued:
+    """A value read from the text, with the span that states it."""
+
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class DateValue:
+    value: date
+    span: Span
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str | None
+    organisation: str | None
+    span: Span
+    body: str | None = None  # "Ofsted" | "CQC" for the inspection team
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named entity in the text: area, health body, organisation, statute."""
+
+    label: str  # LOCAL_AREA, HEALTH_BODY, ORGANISATION, STATUTE
+    text: str  # normalised name as printed
+    span: Span
+    key: str  # resolution key (GSS code for an area, normalised name otherwise)
+    kind: str | None = None  # organisation type code, or ccg/icb
+
+
+@dataclass
+class Extraction:
+    """Everything the extract stage read from one document."""
+
+    layout: Layout
+    area: Mention | None = None
+    inspection_kind: str | None = None
+    start: DateValue | None = None
+    end: DateValue | None = None
+    letter_date: DateValue | None = None
+    previous_start: DateValue | None = None
+    previous_end: DateValue | None = None
+    outcome: Valued | None = None
+    next_steps: Valued | None = None
+    lead_inspector: Person | None = None
+    team: list[Person] = field(default_factory=list)
+    addressees: list[Person] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source:
+        return self.layout.source

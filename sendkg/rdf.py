@@ -1,0 +1,309 @@
+"""Stage 5, map: extractions and resolved entities become RDF in the sendkg ontology.
+
+IRIs are minted from stable keys (GSS code, normalised name, file digest, character offsets),
+never from run order, so the same input gives the same IRIs. Every finding and mention points
+at an `oa:SpecificResource` that names the source document, the character span and the exact
+quoted text.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS
+
+from .gazetteer import by_key
+from .model import DateValue, Extraction, Item, Mention, Person, Span, Valued
+from .resolve import Entity, person_key, resolve, slug
+from .resources import folder
+
+BASE = "https://w3id.org/sendkg/"
+SK = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+CODE = Namespace(BASE + "code/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+
+PREFIXES = {"sk": SK, "id": ID, "code": CODE, "oa": OA, "prov": PROV, "org": ORG, "skos": SKOS, "dcterms": DCTERMS, "foaf": FOAF}
+DOCUMENT_CLASS = {
+    "letter": SK.InspectionLetter,
+    "revisit-letter": SK.RevisitLetter,
+    "council-report": SK.CouncilReport,
+    "report": SK.InspectionReport,
+}
+INSPECTION_CLASS = {
+    "initial": SK.InitialInspection,
+    "revisit": SK.Revisit,
+    "full": SK.FullInspection,
+    "monitoring": SK.MonitoringInspection,
+}
+ENTITY_CLASS = {"LOCAL_AREA": SK.LocalArea, "ORGANISATION": SK.NamedOrganisation, "STATUTE": SK.Statute}
+INSPECTORATE = {"Ofsted": ID["organisation/ofsted"], "CQC": ID["organisation/cqc"]}
+
+
+def code(scheme: str, notation: str) -> URIRef:
+    return CODE[f"{scheme}/{notation}"]
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def vocabulary() -> Graph:
+    """The ontology and code lists, shipped inside every built graph so it is self-describing."""
+    graph = new_graph()
+    for path in sorted(folder("ontology").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def document_iri(extraction: Extraction) -> URIRef:
+    return ID[f"document/{extraction.source.sha256[:16]}"]
+
+
+def inspection_iri(extraction: Extraction) -> URIRef:
+    when = extraction.start.value.isoformat() if extraction.start else f"document-{extraction.source.sha256[:12]}"
+    return ID[f"inspection/{extraction.area.key.lower()}/{extraction.inspection_kind}/{when}"]
+
+
+def entity_iri(entity: Entity) -> URIRef:
+    folder_name = {
+        "LOCAL_AREA": "area",
+        "HEALTH_BODY": "health-body",
+        "ORGANISATION": "organisation",
+        "STATUTE": "statute",
+        "PERSON": "person",
+    }[entity.label]
+    key = entity.key.lower() if entity.label == "LOCAL_AREA" else entity.key
+    return ID[f"{folder_name}/{key}"]
+
+
+def to_graph(extractions: list[Extraction]) -> Graph:
+    """One graph for all documents: the vocabulary, shared entities, and each document's statements."""
+    graph = vocabulary()
+    entities = resolve(extractions)
+    for entity in sorted(set(entities.values()), key=lambda e: (e.label, e.key)):
+        add_entity(graph, entity)
+    for extraction in extractions:
+        DocumentMapper(graph, extraction, entities).add()
+    add_roles(graph, extractions)
+    return graph
+
+
+def add_roles(graph: Graph, extractions: list[Extraction]) -> None:
+    """One concept per job title, however it is capitalised; its label is the capitalised form."""
+    forms: dict[str, set[str]] = {}
+    for x in extractions:
+        for person in [*x.team, *x.addressees]:
+            if person.role:
+                forms.setdefault(slug(person.role), set()).add(person.role)
+    for key, printed in sorted(forms.items()):
+        role = ID[f"role/{key}"]
+        ordered = sorted(printed, key=lambda f: (f[:1].islower(), f))
+        graph.add((role, RDF.type, SK.Role))
+        graph.add((role, SKOS.prefLabel, Literal(ordered[0])))
+        for form in ordered[1:]:
+            graph.add((role, SKOS.altLabel, Literal(form)))
+
+
+def add_entity(graph: Graph, entity: Entity) -> None:
+    node = entity_iri(entity)
+    if entity.label == "PERSON":
+        graph.add((node, RDF.type, FOAF.Person))
+        graph.add((node, FOAF.name, Literal(entity.name)))
+        return
+    if entity.label == "HEALTH_BODY":
+        graph.add((node, RDF.type, SK.IntegratedCareBoard if entity.kind == "icb" else SK.ClinicalCommissioningGroup))
+    else:
+        graph.add((node, RDF.type, ENTITY_CLASS[entity.label]))
+    graph.add((node, RDFS.label, Literal(entity.name)))
+    for form in entity.forms:
+        if form != entity.name:
+            graph.add((node, SKOS.altLabel, Literal(form)))
+    if entity.label == "ORGANISATION" and entity.kind:
+        graph.add((node, SK.organisationType, code("organisation-type", entity.kind)))
+    if entity.label == "LOCAL_AREA":
+        la = by_key(entity.key)
+        if la and la.gss:
+            graph.add((node, SK.gssCode, Literal(la.gss)))
+        if la and la.la_code:
+            graph.add((node, SK.laCode, Literal(la.la_code)))
+
+
+class DocumentMapper:
+    """The triples one document contributes."""
+
+    def __init__(self, graph: Graph, extraction: Extraction, entities: dict[tuple[str, str], Entity]):
+        self.graph = graph
+        self.x = extraction
+        self.entities = entities
+        self.doc = document_iri(extraction)
+        self.inspection = inspection_iri(extraction)
+
+    def add(self) -> None:
+        self.add_document()
+        self.add_inspection()
+        self.add_findings()
+        self.add_people()
+        self.add_mentions()
+
+    def add_document(self) -> None:
+        g, x, doc = self.graph, self.x, self.doc
+        layout = x.layout
+        g.add((doc, RDF.type, DOCUMENT_CLASS[layout.document_kind]))
+        g.add((doc, SK.fileName, Literal(x.source.name)))
+        g.add((doc, SK.sha256, Literal(x.source.sha256)))
+        g.add((doc, SK.characterCount, Literal(len(x.source.text), datatype=XSD.integer)))
+        g.add((doc, DCTERMS["format"], Literal(x.source.media_type)))
+        g.add((doc, SK.documentKind, code("document-kind", layout.document_kind)))
+        g.add((doc, SK.describes, self.inspection))
+        if layout.title:
+            g.add((doc, DCTERMS.title, Literal(" ".join(x.source.quote(layout.title).replace("**", "").split()))))
+        if x.letter_date:
+            if layout.document_kind == "council-report":
+                letter = URIRef(f"{doc}/summarised-letter")
+                g.add((doc, SK.summarises, letter))
+                g.add((letter, RDF.type, SK.InspectionLetter))
+                g.add((letter, SK.documentKind, code("document-kind", "letter")))
+                g.add((letter, SK.describes, self.inspection))
+                self.date(letter, SK.letterDate, x.letter_date)
+            else:
+                self.date(doc, SK.letterDate, x.letter_date)
+
+    def add_inspection(self) -> None:
+        g, x, node = self.graph, self.x, self.inspection
+        g.add((node, RDF.type, INSPECTION_CLASS[x.inspection_kind]))
+        g.add((node, SK.framework, code("framework", x.layout.framework)))
+        g.add((node, SK.inspectionKind, code("inspection-kind", x.inspection_kind)))
+        g.add((node, SK.localArea, entity_iri(self.entity("LOCAL_AREA", x.area.key))))
+        for prop, value in (
+            (SK.startDate, x.start),
+            (SK.endDate, x.end),
+            (SK.previousInspectionStart, x.previous_start),
+            (SK.previousInspectionEnd, x.previous_end),
+        ):
+            if value:
+                self.date(node, prop, value)
+        if x.outcome:
+            self.fact(node, SK.outcome, code("outcome", x.outcome.value), x.outcome)
+            if x.outcome.value == "wsoa":
+                wsoa = URIRef(f"{node}/written-statement-of-action")
+                g.add((node, SK.writtenStatementOfAction, wsoa))
+                g.add((wsoa, RDF.type, SK.WrittenStatementOfAction))
+                g.add((wsoa, PROV.wasDerivedFrom, self.doc))
+        if x.next_steps:
+            self.fact(node, SK.nextSteps, Literal(x.next_steps.value), x.next_steps)
+
+    def add_findings(self) -> None:
+        g, node = self.graph, self.inspection
+        verdicts = {v.weakness.span: v for v in self.x.layout.verdicts}
+        order = 0
+        for section in self.x.layout.sections:
+            for number, item in enumerate(section.items, start=1):
+                order += 1
+                finding = URIRef(f"{self.doc}/finding/{section.section}/{section.polarity}/{number}")
+                g.add((node, SK.finding, finding))
+                g.add((finding, RDF.type, SK.Finding))
+                g.add((finding, SK.text, Literal(item.text)))
+                g.add((finding, SK.section, code("section", section.section)))
+                g.add((finding, SK.polarity, code("polarity", section.polarity)))
+                g.add((finding, SK.order, Literal(order, datatype=XSD.integer)))
+                g.add((finding, PROV.wasDerivedFrom, self.doc))
+                g.add((finding, SK.evidence, self.span(item.span)))
+                if section.polarity == "significant-weakness":
+                    g.add((finding, RDF.type, SK.SignificantWeakness))
+                    wsoa = URIRef(f"{node}/written-statement-of-action")
+                    g.add((wsoa, SK.addressesWeakness, finding))
+                verdict = verdicts.get(item.span)
+                if verdict:
+                    g.add((finding, RDF.type, SK.SignificantWeakness))
+                    self.fact(finding, SK.progress, code("progress", verdict.progress), Valued(verdict.progress, verdict.statement))
+
+    def add_people(self) -> None:
+        g, x = self.graph, self.x
+        for number, person in enumerate(x.team, start=1):
+            membership = URIRef(f"{self.doc}/team/{number}")
+            g.add((self.inspection, SK.teamMembership, membership))
+            self.membership(membership, person)
+            if person.body in INSPECTORATE:
+                g.add((membership, ORG.organization, INSPECTORATE[person.body]))
+        for number, person in enumerate(x.addressees, start=1):
+            membership = URIRef(f"{self.doc}/addressee/{number}")
+            g.add((self.doc, SK.addressedTo, membership))
+            self.membership(membership, person)
+            if person.organisation:
+                g.add((membership, SK.organisationAsPrinted, Literal(person.organisation)))
+        if x.lead_inspector:
+            g.add((self.inspection, SK.leadInspector, self.person(x.lead_inspector)))
+
+    def add_mentions(self) -> None:
+        g = self.graph
+        for mention in self.x.mentions:
+            entity = entity_iri(self.entity(mention.label, mention.key))
+            link = {
+                "HEALTH_BODY": (self.inspection, SK.healthBody),
+                "ORGANISATION": (self.inspection, SK.namedOrganisation),
+                "STATUTE": (self.doc, SK.citesStatute),
+            }.get(mention.label)
+            if link:
+                g.add((link[0], link[1], entity))
+            self.mention(entity, mention.text, mention.span)
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def entity(self, label: str, key: str) -> Entity:
+        return self.entities[(label, key)]
+
+    def person(self, person: Person) -> URIRef:
+        node = entity_iri(self.entity("PERSON", person_key(person.name)))
+        self.mention(node, person.name, person.span)
+        return node
+
+    def membership(self, node: URIRef, person: Person) -> None:
+        g = self.graph
+        g.add((node, RDF.type, ORG.Membership))
+        g.add((node, ORG.member, self.person(person)))
+        g.add((node, PROV.wasDerivedFrom, self.doc))
+        if person.role:
+            g.add((node, SK.roleAsPrinted, Literal(person.role)))
+            g.add((node, ORG.role, ID[f"role/{slug(person.role)}"]))
+
+    def date(self, node: URIRef, prop: URIRef, value: DateValue) -> None:
+        self.fact(node, prop, Literal(value.value, datatype=XSD.date), Valued(value.value.isoformat(), value.span))
+
+    def fact(self, node: URIRef, prop: URIRef, value, evidence: Valued | Item) -> None:
+        """A statement, with a mention saying which span of the document states it."""
+        self.graph.add((node, prop, value))
+        mention = self.mention(node, None, evidence.span)
+        self.graph.add((mention, SK.aboutProperty, prop))
+
+    def mention(self, body: URIRef, text: str | None, span: Span) -> URIRef:
+        g = self.graph
+        node = URIRef(f"{self.doc}/mention/{span.start}-{span.end}/{slug(str(body).removeprefix(BASE))}")
+        g.add((self.doc, SK.mentions, node))
+        g.add((node, RDF.type, SK.Mention))
+        g.add((node, OA.hasBody, body))
+        g.add((node, OA.hasTarget, self.span(span)))
+        g.add((node, OA.motivatedBy, OA.identifying if text else OA.describing))
+        if text:
+            g.add((node, SK.surfaceForm, Literal(" ".join(text.split()))))
+        return node
+
+    def span(self, span: Span) -> URIRef:
+        g, source = self.graph, self.x.source
+        node = URIRef(f"{self.doc}/span/{span.start}-{span.end}")
+        position, quote = URIRef(f"{node}/position"), URIRef(f"{node}/quote")
+        g.add((node, RDF.type, OA.SpecificResource))
+        g.add((node, OA.hasSource, self.doc))
+        g.add((node, OA.hasSelector, position))
+        g.add((node, OA.hasSelector, quote))
+        g.add((position, RDF.type, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(source.quote(span))))
+        page = source.page_of(span.start)
+        if page:
+            g.add((node, SK.page, Literal(page, datatype=XSD.positiveInteger)))
+        return node

@@ -1,0 +1,59 @@
+"""Stage 1, read: a file on disk becomes a `Source` (its text), or a `ReadError` saying why not."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .model import Source
+
+TEXT_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
+SUPPORTED = tuple(TEXT_TYPES)
+
+
+class ReadError(Exception):
+    """A document that cannot be read; the message is one line naming the reason."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def read(path: Path) -> Source:
+    path = Path(path)
+    media_type = TEXT_TYPES.get(path.suffix.lower())
+    if media_type is None:
+        raise ReadError(path, f"unsupported file type '{path.suffix or path.name}' (expected {', '.join(SUPPORTED)})")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReadError(path, f"cannot read file ({error.strerror or error})") from None
+    return Source(path=path, text=decode_text(path, data), sha256=hashlib.sha256(data).hexdigest(), media_type=media_type)
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    if b"\x00" in data[:8192]:
+        raise ReadError(path, "binary file, not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ReadError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})") from None
+    text = text.removeprefix("\ufeff")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(text) // 100):
+        raise ReadError(path, "binary file, not text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def find_documents(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named on the command line, and the supported files below any folder, in a stable order."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+        else:
+            yield path

@@ -1,0 +1,314 @@
+"""Stage 2, structure: find the parts of an inspection document and their spans.
+
+Works from the documents' own layout: the title line, the date above the salutation, the
+headings (`data/headings.jsonl`), bullets, page-break continuations, the two-column
+signature block and the cc list. Nothing here knows any area's, person's or service's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Block, Item, Layout, Line, Section, Source, Span, Verdict
+from .resources import jsonl
+
+
+class NotAnInspection(Exception):
+    """The text reads, but it is not a SEND inspection letter, report or a council paper about one."""
+
+
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+DATE_LINE = re.compile(rf"^\s*\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{4}}\s*$", re.I)
+TITLE = re.compile(
+    r"^\s*joint\s+local\s+area\s+send\s+(inspection|revisit)\s+(?:in|of)\s+(?P<area>[^\t\d]{2,60}?)\s*$", re.I
+)
+COUNCIL_REPORT = re.compile(r"\b(report\s+to\s*:|purpose\s+of\s+(the\s+)?report)", re.I)
+ABOUT_INSPECTION = re.compile(
+    r"joint\s+local\s+area\s+(send\s+)?inspection|joint\s+local\s+area\s+inspection\s+of\s+special\s+educational", re.I
+)
+BULLET = re.compile(r"^\s*(?:[-–•■▪●◦*]|\(\d+\))\s+")
+SALUTATION = re.compile(r"^\s*dear\b", re.I)
+CC = re.compile(r"^\s*cc\s*:", re.I)
+BLANK_PAGE = re.compile(r"this page is intentionally left blank", re.I)
+VERDICT = re.compile(
+    r"^(?:the\s+)?(?:local\s+)?area(?:\s+leaders)?\s+(?:has|have)\s+(?P<not>not\s+)?made\s+sufficient\s+progress\b.*\bweakness",
+    re.I,
+)
+NUMBERED_PARAGRAPH = re.compile(r"^\s*(?:[-–•■▪●*]\s+)?\d+\.\d+\b")
+NUMBERED_HEADING = re.compile(r"^\s*\d+\.0\b")
+MAIN_FINDINGS_INTRO = re.compile(r"main\s+findings\b.*:\s*$", re.I)
+TERMINAL = re.compile(r"[.!?:;][\"'’”)\]]*\s*$")
+MARKUP = re.compile(r"\*\*|__")
+
+
+def split_lines(text: str) -> list[Line]:
+    """Every line with its span; `text` has markdown emphasis removed."""
+    lines, offset = [], 0
+    for raw in text.split("\n"):
+        lines.append(Line(Span(offset, offset + len(raw)), MARKUP.sub("", raw).rstrip()))
+        offset += len(raw) + 1
+    return lines
+
+
+@dataclass(frozen=True)
+class Heading:
+    pattern: re.Pattern
+    section: str | None
+    polarity: str | None
+    end: bool
+    prose: bool
+
+
+def headings() -> list[Heading]:
+    return [
+        Heading(re.compile(h["pattern"], re.I), h.get("section"), h.get("polarity"), h.get("end", False), h.get("prose", False))
+        for h in jsonl("headings.jsonl")
+    ]
+
+
+def match_heading(line: Line, known: list[Heading]) -> Heading | None:
+    text = line.text.strip().rstrip(".").strip()
+    if not text or BULLET.match(line.text):
+        return None
+    for heading in known:
+        if heading.prose:
+            if heading.pattern.search(line.text.strip()):
+                return heading
+        elif len(text) < 250 and heading.pattern.search(text):
+            return heading
+    return None
+
+
+def structure(source: Source) -> Layout:
+    lines = split_lines(source.text)
+    title_index = next((i for i, line in enumerate(lines) if TITLE.match(line.text)), None)
+    if title_index is not None:
+        return structure_letter(source, lines, title_index)
+    head = source.text[:4000]
+    if COUNCIL_REPORT.search(head) and ABOUT_INSPECTION.search(source.text):
+        return structure_council_report(source, lines)
+    raise NotAnInspection("not a SEND inspection document (no 'Joint local area SEND inspection' title)")
+
+
+def structure_letter(source: Source, lines: list[Line], title_index: int) -> Layout:
+    warnings: list[str] = []
+    kind = TITLE.match(lines[title_index].text).group(1).lower()
+    salutation = last_index(lines, title_index, lambda line: SALUTATION.match(line.text))
+    date_index = last_index(lines, salutation if salutation is not None else title_index, lambda line: DATE_LINE.match(line.text))
+    if date_index is None:
+        warnings.append("no letter date above the salutation")
+    start_index = date_index if date_index is not None else title_index
+    start_index = letterhead_start(lines, start_index)
+
+    addressees = None
+    if date_index is not None and salutation is not None and salutation > date_index + 1:
+        addressees = block(lines[date_index + 1 : salutation])
+
+    sections, verdicts, end_index = read_sections(source.text, lines, title_index + 1, warnings)
+    signatory, signature, cc, body_end = read_sign_off(lines, end_index)
+    return Layout(
+        source=source,
+        document_kind="revisit-letter" if kind == "revisit" else "letter",
+        framework="2016",
+        body=Span(lines[start_index].span.start, lines[body_end].span.end),
+        title=lines[title_index].span,
+        letter_date=lines[date_index].span if date_index is not None else None,
+        addressees=addressees,
+        signature=signature,
+        signatory=signatory,
+        cc=cc,
+        sections=sections,
+        verdicts=verdicts,
+        warnings=tuple(warnings),
+    )
+
+
+def last_index(lines: list[Line], before: int, test) -> int | None:
+    for i in range(before - 1, -1, -1):
+        if test(lines[i]):
+            return i
+    return None
+
+
+def letterhead_start(lines: list[Line], date_index: int) -> int:
+    """The inspectorate's address block above the letter date, if there is one close by."""
+    start = date_index
+    for i in range(date_index - 1, max(-1, date_index - 30), -1):
+        if BLANK_PAGE.search(lines[i].text):
+            break
+        if lines[i].text.strip().lower().startswith("ofsted"):
+            start = i
+    return start
+
+
+def block(lines: list[Line]) -> Block | None:
+    kept = [line for line in lines if not line.blank]
+    if not kept:
+        return None
+    return Block(Span(kept[0].span.start, kept[-1].span.end), tuple(lines))
+
+
+def content_span(line: Line, source_text: str) -> tuple[int, str]:
+    """Offset in the source where a line's content starts (after any bullet), and that content."""
+    raw = source_text[line.span.start : line.span.end]
+    marker = BULLET.match(raw)
+    skip = marker.end() if marker else len(raw) - len(raw.lstrip())
+    return line.span.start + skip, MARKUP.sub("", raw[skip:]).strip()
+
+
+class ItemBuilder:
+    """Collects bullets, joining a bullet split across a page break into one item."""
+
+    def __init__(self, source_text: str):
+        self.text = source_text
+        self.items: list[Item] = []
+
+    def add(self, line: Line) -> None:
+        start, content = content_span(line, self.text)
+        if content:
+            self.items.append(Item(content, Span(start, line.span.end)))
+
+    def continues(self, line: Line, bulleted: bool) -> bool:
+        """A page break leaves a bullet's tail as a new paragraph (sometimes with its own marker)."""
+        if not self.items or TERMINAL.search(self.items[-1].text):
+            return False
+        _, content = content_span(line, self.text)
+        return bool(content) and (not bulleted or content[0].islower())
+
+    def extend(self, line: Line) -> None:
+        _, content = content_span(line, self.text)
+        last = self.items[-1]
+        self.items[-1] = Item(f"{last.text} {content}", Span(last.span.start, line.span.end))
+
+
+def read_sections(
+    text: str, lines: list[Line], begin: int, warnings: list[str]
+) -> tuple[tuple[Section, ...], tuple[Verdict, ...], int]:
+    """Walk the letter body from the title to the sign-off: headings switch section, bullets become items.
+
+    Returns the sections, a revisit's verdicts, and the index of the line that ended the body.
+    """
+    known = headings()
+    sections: list[Section] = []
+    verdicts: list[Verdict] = []
+    section = polarity = None
+    heading_span: Span | None = None
+    builder: ItemBuilder | None = None
+    since_verdict = 0
+    end = len(lines)
+
+    def close() -> None:
+        if builder and section and polarity and builder.items:
+            sections.append(Section(section, polarity, heading_span, tuple(builder.items)))
+
+    for index in range(begin, len(lines)):
+        line = lines[index]
+        if line.blank:
+            continue
+        heading = match_heading(line, known)
+        if heading and heading.end:
+            end = index
+            break
+        if heading:
+            close()
+            if heading.section:
+                section, polarity = heading.section, heading.polarity
+            elif section:
+                polarity = heading.polarity
+            heading_span, builder, since_verdict = line.span, ItemBuilder(text), 0
+            continue
+        if builder is None:
+            continue
+        verdict = VERDICT.match(line.text.strip())
+        if verdict and not BULLET.match(line.text):
+            block_items = builder.items[since_verdict:]
+            if block_items:
+                weakness = next(
+                    (it for it in block_items if it.text.lower().startswith("the initial inspection found")), block_items[0]
+                )
+                verdicts.append(Verdict(weakness, "insufficient" if verdict.group("not") else "sufficient", line.span))
+            else:
+                warnings.append(f"a progress verdict with no weakness before it at offset {line.span.start}")
+            since_verdict = len(builder.items)
+            continue
+        bulleted = bool(BULLET.match(line.text))
+        if builder.continues(line, bulleted):
+            builder.extend(line)
+        elif bulleted:
+            builder.add(line)
+    close()
+    if not sections:
+        warnings.append("no findings sections found")
+    return tuple(sections), tuple(verdicts), end
+
+
+def read_sign_off(lines: list[Line], begin: int) -> tuple[Block | None, Block | None, Block | None, int]:
+    """After 'Yours sincerely': who signed, the two-column signature table, and the cc list.
+
+    Returns (signatory, signature table, cc list, index of the last line of the letter).
+    """
+    if begin >= len(lines):
+        return None, None, None, len(lines) - 1
+    index = begin + 1
+    signatory: list[Line] = []
+    table: list[Line] = []
+    cc: list[Line] = []
+    last = begin
+    while index < len(lines) and not CC.match(lines[index].text) and not BLANK_PAGE.search(lines[index].text):
+        line = lines[index]
+        if not line.blank:
+            if "\t" in line.text or table or is_inspectorate_header(line.text):
+                table.append(line)
+            else:
+                signatory.append(line)
+            last = index
+        index += 1
+    if index < len(lines) and CC.match(lines[index].text):
+        while index < len(lines) and not lines[index].blank and not BLANK_PAGE.search(lines[index].text):
+            cc.append(lines[index])
+            last = index
+            index += 1
+    return block(signatory) if signatory else None, block(table) if table else None, block(cc) if cc else None, last
+
+
+INSPECTORATE_HEADER = re.compile(r"^\s*ofsted\s+(?:care\s+quality\s+commission|cqc)\s*$", re.I)
+
+
+def is_inspectorate_header(text: str) -> bool:
+    return bool(INSPECTORATE_HEADER.match(text))
+
+
+def structure_council_report(source: Source, lines: list[Line]) -> Layout:
+    """A council committee report about an inspection: record the findings it quotes.
+
+    The findings are the bullets after a sentence introducing the main findings, up to the
+    next numbered paragraph or heading.
+    """
+    warnings: list[str] = []
+    intro = next((i for i, line in enumerate(lines) if MAIN_FINDINGS_INTRO.search(line.text)), None)
+    sections: tuple[Section, ...] = ()
+    if intro is None:
+        warnings.append("no list of main findings in the council report")
+    else:
+        builder = ItemBuilder(source.text)
+        for line in lines[intro + 1 :]:
+            if line.blank:
+                continue
+            if NUMBERED_PARAGRAPH.match(line.text) or NUMBERED_HEADING.match(line.text):
+                break
+            bulleted = bool(BULLET.match(line.text))
+            if builder.continues(line, bulleted):
+                builder.extend(line)
+            elif bulleted:
+                builder.add(line)
+        if builder.items:
+            sections = (Section("main", "finding", lines[intro].span, tuple(builder.items)),)
+    return Layout(
+        source=source,
+        document_kind="council-report",
+        framework="2016",
+        body=Span(0, len(source.text)),
+        sections=sections,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,67 @@
+"""Stage 7, write: serialise the graph, atomically (a temporary file renamed into place)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld", "json-ld": "json-ld", "trig": "trig"}
+DEFAULT_GRAPH = URIRef("https://w3id.org/sendkg/graph")
+
+
+def serialise(graph: Graph, fmt: str = "turtle") -> bytes:
+    """Bytes that are the same for the same graph on every run."""
+    rdf_format = FORMATS[fmt]
+    if rdf_format == "nt":
+        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
+    if rdf_format == "trig":
+        dataset = Dataset()
+        for prefix, namespace in graph.namespaces():
+            dataset.bind(prefix, namespace)
+        named = dataset.graph(DEFAULT_GRAPH)
+        for triple in graph:
+            named.add(triple)
+        return dataset.serialize(format="trig", encoding="utf-8")
+    if rdf_format == "json-ld":
+        return graph.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def write_atomic(data: bytes, path: Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write(graph: Graph, path: Path, fmt: str = "turtle") -> None:
+    write_atomic(serialise(graph, fmt), path)
+
+
+def format_for(path: Path) -> str:
+    return {".ttl": "turtle", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld", ".trig": "trig"}.get(Path(path).suffix.lower(), "turtle")
+
+
+def load(path: Path) -> Graph:
+    graph = Graph()
+    fmt = FORMATS[format_for(path)]
+    if fmt == "trig":
+        dataset = Dataset()
+        dataset.parse(path, format="trig")
+        for s, p, o, _ in dataset.quads():
+            graph.add((s, p, o))
+        for prefix, namespace in dataset.namespaces():
+            graph.bind(prefix, namespace)
+        return graph
+    graph.parse(path, format=fmt)
+    return graph
