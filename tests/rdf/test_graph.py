@@ -1,0 +1,48 @@
+"""The graph: stable IRIs and bytes, one node per real-world thing, provenance for every finding."""
+
+from __future__ import annotations
+
+from rdflib import Literal
+from rdflib.namespace import FOAF
+
+from sendkg.pipeline import build
+from sendkg.query import run
+from sendkg.rdf import SK
+from sendkg.write import serialise
+from tests.conftest import LETTERS
+
+
+def test_the_same_input_gives_byte_identical_turtle(corpus_build):
+    again = build([LETTERS.parent])
+    assert serialise(again.graph) == serialise(corpus_build.graph)
+
+
+def test_iris_do_not_depend_on_which_documents_are_built_with_it(corpus_build):
+    alone = build([LETTERS / "st-helens-2018.txt"], check=False)
+    subjects = {s for s in alone.graph.subjects() if "/id/" in str(s)}
+    assert subjects <= set(corpus_build.graph.subjects())
+
+
+def test_a_person_in_two_documents_is_one_node(corpus_build):
+    graph = corpus_build.graph
+    nodes = set(graph.subjects(FOAF.name, Literal("Simon Mosley")))
+    assert len(nodes) == 1
+    teams = run(graph, "inspection-team").records()
+    assert {r["document"] for r in teams if r["name"] == "Simon Mosley"} == {
+        "stoke-on-trent-2016.txt",
+        "worcestershire-2018-council-papers.txt",
+    }
+
+
+def test_every_finding_quotes_its_source_span(corpus_build):
+    texts = {x.source.name: x.source.text for x in corpus_build.extractions}
+    rows = run(corpus_build.graph, "provenance").records()
+    assert len(rows) == sum(len(s.items) for x in corpus_build.extractions for s in x.layout.sections)
+    for row in rows:
+        assert texts[row["document"]][int(row["start"]) : int(row["end"])] == row["exact"]
+
+
+def test_every_dated_fact_has_a_mention_naming_its_span(corpus_build):
+    graph = corpus_build.graph
+    about = set(graph.objects(None, SK.aboutProperty))
+    assert {SK.startDate, SK.endDate, SK.letterDate, SK.outcome} <= about

@@ -1,0 +1,131 @@
+"""The `sendkg` command end to end: build, validate, query; bad input reported in one line each."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from sendkg.cli import main
+from sendkg.write import load
+from tests.conftest import LETTERS
+
+COLUMNS = {
+    "inspections": "document,area,framework,kind,start,end,letter_date,previous_start,previous_end,outcome,lead_inspector",
+    "inspection-team": "document,name,role,body",
+    "addressees": "document,name,role,organisation",
+    "health-bodies": "document,name",
+    "organisations": "document,name,type",
+    "findings": "document,section,polarity,text",
+    "significant-weaknesses": "document,text,progress",
+}
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def bad_inputs(folder):
+    shutil.copy(LETTERS / "sefton-2019-revisit.txt", folder / "sefton-2019-revisit.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "latin1.txt").write_bytes("Joint local area SEND inspection in Leeds — café".encode("cp1252"))
+    (folder / "minutes.txt").write_text("Minutes of the finance committee.\n\nThe budget was agreed.\n")
+
+
+def test_bad_documents_are_reported_and_the_rest_is_built(runner, tmp_path):
+    bad_inputs(tmp_path)
+    out = tmp_path / "out" / "graph.ttl"
+    result = runner.invoke(main, ["build", str(tmp_path), "-o", str(out)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 4
+    assert any("empty.txt: empty file" in e for e in errors)
+    assert any("binary.txt: binary file" in e for e in errors)
+    assert any("latin1.txt: not UTF-8 text" in e for e in errors)
+    assert any("minutes.txt: not a SEND inspection document" in e for e in errors)
+    assert "Traceback" not in result.output + result.stderr
+    assert "sefton-2019-revisit.txt" in result.stdout
+    assert len(load(out)) > 1000
+    assert [p.name for p in out.parent.iterdir()] == ["graph.ttl"]
+
+
+def test_a_graph_that_fails_validation_is_not_written(runner, tmp_path, monkeypatch):
+    out = tmp_path / "graph.ttl"
+    out.write_text("previous contents")
+    from sendkg import validate as validate_module
+
+    monkeypatch.setattr(validate_module, "shapes", lambda: load_shapes_that_fail())
+    result = runner.invoke(main, ["build", str(LETTERS / "sefton-2019-revisit.txt"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "not written" in result.stderr
+    assert out.read_text() == "previous contents"
+
+
+def load_shapes_that_fail():
+    from rdflib import Graph
+
+    return Graph().parse(
+        data="""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix sk: <https://w3id.org/sendkg/ontology#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass sk:Inspection ; sh:property [ sh:path sk:startDate ; sh:maxCount 0 ] .""",
+        format="turtle",
+    )
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_bundled_queries_have_their_documented_columns(runner, graph_file, name):
+    result = runner.invoke(main, ["query", name, "--graph", str(graph_file), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert ",".join(rows[0]) == COLUMNS[name]
+    assert len(rows) > 1
+
+
+def test_query_accepts_a_file_or_inline_sparql(runner, graph_file, tmp_path):
+    rq = tmp_path / "count.rq"
+    rq.write_text("PREFIX sk: <https://w3id.org/sendkg/ontology#> SELECT (COUNT(?f) AS ?n) WHERE { ?f a sk:Finding }")
+    by_file = runner.invoke(main, ["query", str(rq), "--graph", str(graph_file), "--format", "json"])
+    inline = runner.invoke(main, ["query", rq.read_text(), "--graph", str(graph_file), "--format", "json"])
+    assert by_file.exit_code == 0 and inline.exit_code == 0
+    assert json.loads(by_file.stdout) == json.loads(inline.stdout)
+    assert int(json.loads(by_file.stdout)[0]["n"]) > 200
+
+
+def test_a_parameter_is_bound_as_a_literal_not_spliced(runner, graph_file):
+    query = "PREFIX sk: <https://w3id.org/sendkg/ontology#> SELECT ?document WHERE { ?d sk:fileName ?document . FILTER(?document = ?wanted) }"
+    ok = runner.invoke(main, ["query", query, "--graph", str(graph_file), "--format", "csv", "--param", "wanted=st-helens-2018.txt"])
+    assert ok.stdout.splitlines() == ["document", "st-helens-2018.txt"]
+    hostile = runner.invoke(main, ["query", query, "--graph", str(graph_file), "--format", "csv", "--param", 'wanted=x" || true || "'])
+    assert hostile.stdout.splitlines() == ["document"]
+
+
+def test_an_unknown_query_is_a_one_line_error(runner, graph_file):
+    result = runner.invoke(main, ["query", "no-such-query", "--graph", str(graph_file)])
+    assert result.exit_code != 0
+    assert "unknown query" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("fmt,suffix", [("nt", ".nt"), ("jsonld", ".jsonld"), ("trig", ".trig"), ("turtle", ".ttl")])
+def test_every_output_format_loads_back_to_the_same_graph(runner, tmp_path, fmt, suffix):
+    out = tmp_path / f"graph{suffix}"
+    result = runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(out), "--format", fmt, "-q"])
+    assert result.exit_code == 0, result.output
+    reference = tmp_path / "reference.ttl"
+    runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(reference), "-q"])
+    assert len(load(out)) == len(load(reference))
+
+
+def test_validate_passes_a_built_graph_and_fails_a_broken_one(runner, graph_file, tmp_path):
+    assert runner.invoke(main, ["validate", str(graph_file)]).exit_code == 0
+    broken = tmp_path / "broken.ttl"
+    text = graph_file.read_text(encoding="utf-8")
+    broken.write_text(text.replace("sk:leadInspector", "sk:notLeadInspector"), encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 1
+    assert "exactly one lead inspector" in result.output
