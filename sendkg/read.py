@@ -50,10 +50,16 @@ def decode_text(path: Path, data: bytes) -> str:
 
 
 def find_documents(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named on the command line, and the supported files below any folder, in a stable order."""
+    """Files named on the command line, and the supported files below any folder, in a stable order.
+
+    A folder's README files describe the corpus; they are not documents of it."""
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.lower().startswith("readme")
+            )
         else:
             yield path

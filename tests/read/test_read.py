@@ -42,6 +42,6 @@ def test_a_missing_file_fails_with_a_reason(tmp_path):
 
 def test_folders_are_searched_in_a_stable_order(tmp_path):
     (tmp_path / "b").mkdir()
-    for name in ("b/z.txt", "a.md", "c.txt", "ignore.json"):
+    for name in ("b/z.txt", "a.md", "c.txt", "ignore.json", "README.md"):
         (tmp_path / name).write_text("x")
     assert [p.relative_to(tmp_path).as_posix() for p in find_documents([tmp_path])] == ["a.md", "b/z.txt", "c.txt"]
