@@ -12,9 +12,10 @@ from spacy.tokens import Doc
 
 from . import people
 from .dates import DATE, find_range, parse_date
-from .gazetteer import find_area, normalise_place
+from .gazetteer import find_area, find_icb, health_body_core, normalise_place
 from .model import DateValue, Extraction, Layout, Mention, Person, Span, Valued
-from .structure import TITLE
+from .resources import jsonl
+from .structure import REPORT_TITLE, TITLE
 
 
 class DocumentError(Exception):
@@ -31,6 +32,8 @@ NEXT_STEPS = re.compile(r"[^.\n]*\bnext\s+steps\b[^\n]*", re.I)
 AREA_IN_PROSE = re.compile(
     r"\b(?:inspection|revisit|disability|disabilities|SEND)\s+(?:for|in|of)\s+(?P<area>[A-Z][\w'’.\-]*(?:\s+(?:upon|on|and|with|of)?\s*[A-Z][\w'’.\-]*){0,4})"
 )
+PREVIOUS_LABEL = re.compile(r"\bdates?\s+of\s+(?:the\s+)?previous\s+inspection\s*:", re.I)
+OUTCOMES = tuple((re.compile(o["pattern"], re.I), o["outcome"]) for o in jsonl("patterns/outcomes.jsonl"))
 PREVIOUS = re.compile(r"(?:previous|initial)\s+inspection\b[^.\n]{0,80}", re.I)
 LETTER_REFERENCE = re.compile(r"joint\s+local\s+area\s+send\s+inspection\s+(?:in|of)\s+[^\t\n\d]+?\s+(?=\d)", re.I)
 LEADING_WORDS = re.compile(r"^(?:(?:of|the|and|in|under|section|to)\s+|[,\-–\s]+)+", re.I)
@@ -59,12 +62,20 @@ def extract(layout: Layout, doc: Doc) -> Extraction:
         result.warnings.append("no lead inspector named")
     if layout.addressees:
         result.addressees = people.addressees(layout.addressees, text)
+    if layout.partnership:
+        result.addressees = people.partnership_people(layout.partnership, text)
     result.mentions = mentions(layout, doc, result.area)
     return result
 
 
 def find_local_area(layout: Layout) -> Mention | None:
     text = layout.source.text
+    if layout.framework == "2023" and layout.title:
+        match = REPORT_TITLE.match(text, layout.title.start)
+        name = people.join_lines(match.group("area").split("\n")) if match else ""
+        la = find_area(name)
+        if la:
+            return Mention("LOCAL_AREA", name, Span(match.start("area"), match.end("area")), la.key)
     if layout.title:
         match = TITLE.match(text[layout.title.start : layout.title.end].replace("**", "  "))
         if match:
@@ -85,6 +96,9 @@ def find_local_area(layout: Layout) -> Mention | None:
 
 
 def inspection_kind(layout: Layout) -> str:
+    if layout.framework == "2023":
+        title = REPORT_TITLE.match(layout.source.text, layout.title.start) if layout.title else None
+        return "monitoring" if title and title.group("monitoring") else "full"
     if layout.document_kind == "revisit-letter":
         return "revisit"
     if layout.document_kind == "council-report" and re.search(r"\brevisit", layout.source.text, re.I):
@@ -93,8 +107,18 @@ def inspection_kind(layout: Layout) -> str:
 
 
 def previous_dates(layout: Layout, text: str) -> tuple[DateValue | None, DateValue | None]:
-    """Dates of the earlier inspection, when the document prints them in full."""
+    """Dates of the earlier inspection, when the document prints them in full; a report that
+    gives only the day it began ('The previous full inspection was on 19 March 2018') has a start."""
     body = text[layout.body.start : layout.body.end]
+    label = PREVIOUS_LABEL.search(body)
+    if label:
+        window = body[label.end() : label.end() + 200].split("\n\n")[0]
+        offset = layout.body.start + label.end()
+        found = find_range(window, offset)
+        if found:
+            return found
+        first = DATE.search(window)
+        return (parse_date(first.group(0), offset + first.start()) if first else None), None
     for match in PREVIOUS.finditer(body):
         found = find_range(body[match.start() : match.end() + 40], layout.body.start + match.start())
         if found:
@@ -117,6 +141,15 @@ def letter_date(layout: Layout) -> DateValue | None:
 def outcome(layout: Layout) -> Valued | None:
     text = layout.source.text
     body = text[layout.body.start : layout.body.end]
+    if layout.framework == "2023":
+        if not layout.outcome:
+            return None
+        section = text[layout.outcome.span.start : layout.outcome.span.end]
+        for pattern, value in OUTCOMES:
+            match = pattern.search(section)
+            if match:
+                return Valued(value, shift(match, layout.outcome.span.start))
+        return None
     if layout.document_kind == "revisit-letter" or (layout.verdicts and layout.document_kind == "council-report"):
         if layout.verdicts:
             insufficient = [v for v in layout.verdicts if v.progress == "insufficient"]
@@ -142,6 +175,8 @@ def shift(match: re.Match, offset: int) -> Span:
 
 def next_steps(layout: Layout, decided: Valued | None) -> Valued | None:
     text = layout.source.text
+    if layout.framework == "2023":
+        return report_next_steps(layout, decided)
     body = text[layout.body.start : layout.body.end]
     pattern = WSOA_REQUIRED if decided and decided.value == "wsoa" else NEXT_STEPS
     match = pattern.search(body)
@@ -153,6 +188,21 @@ def next_steps(layout: Layout, decided: Valued | None) -> Valued | None:
     sentence = re.sub(r"^\s*[-–•■▪*]\s+", "", body[start:end]).strip()
     offset = layout.body.start + start + (len(body[start:end]) - len(body[start:end].lstrip()))
     return Valued(" ".join(sentence.split()), Span(offset, layout.body.start + end))
+
+
+def report_next_steps(layout: Layout, decided: Valued | None) -> Valued | None:
+    """What a report's outcome section says comes next: the paragraphs after the outcome's own."""
+    if not layout.outcome or not decided:
+        return None
+    text = layout.source.text
+    start = text.find("\n\n", decided.span.end, layout.outcome.span.end)
+    if start < 0:
+        return None
+    start += 2
+    while start < layout.outcome.span.end and text[start] in "\n ":
+        start += 1
+    end = layout.outcome.span.end
+    return Valued(" ".join(text[start:end].split()), Span(start, end)) if end > start else None
 
 
 def team(layout: Layout, doc: Doc) -> tuple[list[Person], Person | None]:
@@ -167,7 +217,7 @@ def team(layout: Layout, doc: Doc) -> tuple[list[Person], Person | None]:
             for s in doc.spans.get("people", [])
             if within(layout.body, s.start_char)
         ]
-    lead = next((p for p in members if p.body == "Ofsted" and p.role and re.search(r"\blead inspector\b", p.role, re.I)), None)
+    lead = next((p for p in members if p.body == "Ofsted" and p.role and re.search(r"\blead\b", p.role, re.I)), None)
     lead = lead or signed or next((p for p in members if p.body == "Ofsted" and p.role and "inspector" in p.role.lower()), None)
     return members, lead
 
@@ -194,7 +244,7 @@ def mentions(layout: Layout, doc: Doc, area: Mention) -> list[Mention]:
     area_forms = {normalise_place(v) for v in [area.text]} | {area.key}
     for span in doc.spans.get("organisations", []):
         if within(layout.body, span.start_char):
-            name = " ".join(span.text.split())
+            name = people.tidy(span.text)
             if normalise_place(name) in area_forms or find_area(name):
                 continue
             found.append(Mention("ORGANISATION", name, Span(span.start_char, span.end_char), organisation_key(name), span._.sendkg_kind))
@@ -202,25 +252,38 @@ def mentions(layout: Layout, doc: Doc, area: Mention) -> list[Mention]:
 
 
 def health_body(text: str, offset: int, kind: str) -> Mention | None:
-    """Trim what runs into a CCG's or ICB's name ('Fiona Taylor, Chief Officer, Sefton CCG')."""
-    nhs = text.rfind("NHS")
+    """Trim what runs into a CCG's or ICB's name ('Fiona Taylor, Chief Officer, Sefton CCG',
+    'Stoke-on-Trent City Council and Staffordshire ... ICB'); an ICB resolves to the reference list."""
+    nhs = text.rfind("NHS", 0, len(text) - len("NHS Integrated Care Board"))
     # A comma inside the name ('NHS Bedfordshire, Luton and Milton Keynes ICB') is kept only after 'NHS'.
     cut = nhs if nhs >= 0 else text.rfind(",") + 1
+    partner = list(PARTNER_BEFORE.finditer(text, cut))
+    if partner:
+        cut = partner[-1].end()
     name = LEADING_WORDS.sub("", text[cut:].replace("\n", " "))
     name = re.sub(r"^(?:the|The)\s+", "", name).strip()
     words = name.split()
     if len(words) < 2 or words[0] in {"Clinical", "Integrated", "CCG", "ICB"}:
         return None
     start = offset + text.index(words[0], cut)
-    expanded = " ".join(words)
-    expanded = re.sub(r"\bCCGs\b", "Clinical Commissioning Groups", expanded)
-    expanded = re.sub(r"\bCCG\b", "Clinical Commissioning Group", expanded)
-    expanded = re.sub(r"\bICB\b", "Integrated Care Board", expanded)
-    return Mention("HEALTH_BODY", expanded, Span(start, offset + len(text)), health_body_key(expanded), kind or "ccg")
+    printed = " ".join(words).replace("&", "and")
+    printed = re.sub(r"\bCCGs\b", "Clinical Commissioning Groups", printed)
+    printed = re.sub(r"\bCCG\b", "Clinical Commissioning Group", printed)
+    printed = re.sub(r"\bICB\b", "Integrated Care Board", printed)
+    key = health_body_key(printed)
+    if kind == "icb":
+        board = find_icb(printed)
+        if board is None:
+            return None
+        key = board[0].ods.lower()
+    return Mention("HEALTH_BODY", printed, Span(start, offset + len(text)), key, kind or "ccg")
+
+
+PARTNER_BEFORE = re.compile(r"\b(?:Council|Authority|Trust)\s+and\s+")
 
 
 def health_body_key(name: str) -> str:
-    return normalise_place(re.sub(r"^NHS\s+", "", name))
+    return health_body_core(name).replace(" ", "-") + ("-ccgs" if re.search(r"groups\b", name, re.I) else "")
 
 
 def statute(text: str, offset: int) -> Mention | None:

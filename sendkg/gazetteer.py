@@ -109,3 +109,48 @@ def find_area(text: str) -> LocalAuthority | None:
 
 def by_key(key: str) -> LocalAuthority | None:
     return next((la for la in local_authorities() if la.key == key), None)
+
+
+@dataclass(frozen=True)
+class IntegratedCareBoard:
+    gss: str
+    ods: str
+    name: str  # e.g. NHS Herefordshire and Worcestershire Integrated Care Board
+
+
+def health_body_core(name: str) -> str:
+    """'NHS Herefordshire and Worcestershire Integrated Care Board (ICB)' -> 'herefordshire and worcestershire'."""
+    text = normalise_place(re.sub(r"\((?:ICB|CCG)s?\)", " ", name))
+    text = re.sub(r"\b(nhs|integrated care boards?|icbs?|clinical commissioning groups?|ccgs?)\b", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@cache
+def integrated_care_boards() -> tuple[IntegratedCareBoard, ...]:
+    """The 42 integrated care boards of July 2022 (`data/sub-icb-to-icb-2022.csv`)."""
+    with data_file("sub-icb-to-icb-2022.csv").open(encoding="utf-8-sig", newline="") as handle:
+        boards = {(row["ICB22CD"], row["ICB22CDH"], row["ICB22NM"]) for row in csv.DictReader(handle)}
+    return tuple(IntegratedCareBoard(*board) for board in sorted(boards))
+
+
+def find_icb(name: str) -> tuple[IntegratedCareBoard, str] | None:
+    """The ICB a printed name refers to, and the part of the name that names it.
+
+    A name matches when its core (without 'NHS', 'Integrated Care Board') is an ICB's core, or
+    ends with one ('... City Council and Staffordshire and Stoke-on-Trent'), or is the end of
+    exactly one ('Worcestershire ICB' in a table cell broken over lines).
+    """
+    core = health_body_core(name)
+    if not core:
+        return None
+    boards = [(board, health_body_core(board.name)) for board in integrated_care_boards()]
+    exact = [b for b, c in boards if c == core]
+    if exact:
+        return exact[0], core
+    containing = [(b, c) for b, c in boards if core.endswith(" " + c)]
+    if len(containing) == 1:
+        return containing[0]
+    contained = [(b, c) for b, c in boards if c.endswith(" " + core)]
+    if len(contained) == 1:
+        return contained[0][0], core
+    return None

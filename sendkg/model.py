@@ -64,6 +64,7 @@ class Item:
 
     text: str
     span: Span
+    responsible: str | None = None  # a priority action's responsible body, as printed
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class Layout:
 
     source: Source
     document_kind: str  # letter | revisit-letter | council-report | report
+    # (a report's inspection kind, full or monitoring, is read from its title by the extract stage)
     framework: str  # "2016" | "2023"
     body: Span  # the part of the source that is the inspection document itself
     title: Span | None = None
@@ -107,6 +109,8 @@ class Layout:
     signature: Block | None = None
     signatory: Block | None = None
     cc: Block | None = None
+    outcome: Block | None = None  # a 2023 report's 'Inspection outcome' section
+    partnership: Block | None = None  # a 2023 report's 'Local area partnership details' table
     sections: tuple[Section, ...] = ()
     verdicts: tuple[Verdict, ...] = ()
     warnings: tuple[str, ...] = ()

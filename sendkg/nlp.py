@@ -18,7 +18,7 @@ from spacy.util import filter_spans
 from .gazetteer import local_authorities
 from .resources import jsonl
 
-TITLE = r"[A-Z][\w'’&\-]*(?:\s(?:(?:and|for|of|in|the|&)\s)?[A-Z][\w'’\-]*)*"
+TITLE = r"[A-Z][\w'’&\-]*(?:[ \n](?:(?:and|for|of|in|the|&)[ \n])?[A-Z][\w'’\-]*)*"
 
 if not Span.has_extension("sendkg_kind"):
     Span.set_extension("sendkg_kind", default=None)
@@ -26,9 +26,9 @@ if not Span.has_extension("sendkg_kind"):
 
 
 def analysis_text(text: str) -> str:
-    """The text spaCy sees, offsets equal to the source's: markdown emphasis becomes spaces and a tab
-    (a column break) a line break, so no name runs from one table cell into the next."""
-    return text.replace("\t", "\n").replace("**", "  ")
+    """The text spaCy sees, offsets equal to the source's: markdown emphasis becomes spaces. Tabs (a
+    column break) stay, and no pattern crosses one, so no name runs from one table cell into the next."""
+    return text.replace("**", "  ")
 
 
 def compile_patterns(name: str) -> list[tuple[re.Pattern, dict]]:

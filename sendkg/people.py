@@ -37,6 +37,20 @@ def is_name_token(token: str) -> bool:
     )
 
 
+def tidy(text: str) -> str:
+    """A printed name or role as a value: typographic apostrophes straightened, whitespace single."""
+    return " ".join(text.replace("’", "'").replace("‘", "'").split())
+
+
+def join_lines(parts: list[str]) -> str:
+    """Lines of a table cell as one text; a word hyphenated at a line end ('Stoke-on-' 'Trent') is rejoined."""
+    text = ""
+    for part in parts:
+        part = part.strip()
+        text = f"{text}{part}" if text.endswith("-") else f"{text} {part}".strip()
+    return text
+
+
 def clean_name(tokens: list[str]) -> str:
     kept = [t for t in tokens if t.lower().rstrip(".") not in words("honorifics.jsonl")]
     return " ".join(kept).strip(" ,")
@@ -59,13 +73,14 @@ def split_name_role(text: str) -> tuple[str | None, str | None]:
     if i < len(tokens) and tokens[i].endswith(",") and is_name_token(tokens[i].rstrip(",")):
         name_tokens.append(tokens[i].rstrip(","))
         i += 1
+    after_comma = i > 0 and tokens[i - 1].endswith(",")
     rest = " ".join(tokens[i:]).strip(" ,")
-    if rest.upper().startswith("HMI") and "inspector" not in rest[3:].lower():
+    if not after_comma and rest.upper().startswith("HMI") and "inspector" not in rest[3:].lower():
         rest = rest[3:].strip(" ,")
     name = " ".join(name_tokens)
     if len(name_tokens) < 2:
-        return None, rest or text.strip() or None
-    return name, rest or None
+        return None, tidy(rest or text) or None
+    return tidy(name), tidy(rest) or None
 
 
 # --- signature block ---------------------------------------------------------------------------
@@ -245,4 +260,54 @@ def addressees(block: Block, source_text: str) -> list[Person]:
             at = source_text.find(name.split()[0], offset)
             start = at if at >= 0 else offset
             people.append(Person(name, role, organisation, Span(start, start + len(name))))
+    return people
+
+
+# --- a 2023 report's local area partnership details ---------------------------------------------
+
+WEBSITE = re.compile(r"www\.|https?:|@|\.(?:gov|nhs|org|co)\.|\.uk\b|^\.?uk$", re.I)
+
+
+def is_person_line(text: str) -> bool:
+    """'Graham Urwin, CEO', 'Tina Russell Director of ...', 'Simon White': a name first, no organisation words."""
+    tokens = text.replace(",", " , ").split()
+    if any(t.lower() in words("org-heads.jsonl") for t in tokens) or find_area(text.split(",")[0]):
+        return False
+    name = []
+    for token in tokens:
+        if token == "," or not is_name_token(token):
+            break
+        name.append(token)
+    if not 2 <= len(name) <= 4:
+        return False
+    rest = tokens[len(name) :]
+    return not rest or rest[0] == "," or is_role_word(rest[0])
+
+
+def partnership_people(block: Block, source_text: str) -> list[Person]:
+    """The table under 'Local area partnership details': per column an organisation, then the
+    person who leads it (name and role), then a website and an address."""
+    lines = [line for line in block.lines if not line.blank]
+    if not lines:
+        return []
+    columns: list[list[tuple[str, int]]] = [[], []]
+    for line in lines[1:]:
+        raw = source_text[line.span.start : line.span.end]
+        offset = line.span.start
+        for index, cell in enumerate(raw.split("\t")[:2]):
+            if cell.strip():
+                columns[index].append((cell.strip(), offset + len(cell) - len(cell.lstrip())))
+            offset += len(cell) + 1
+    people = []
+    for column in columns:
+        texts = [text for text, _ in column]
+        first = next((i for i, text in enumerate(texts) if i > 0 and is_person_line(text)), None)
+        if first is None:
+            continue
+        last = next((i for i in range(first + 1, len(texts)) if WEBSITE.search(texts[i])), len(texts))
+        organisation = tidy(join_lines(texts[:first])) or None
+        name, role = split_name_role(join_lines(texts[first:last]))
+        if name:
+            start = column[first][1]
+            people.append(Person(name, role, organisation, Span(start, start + len(column[first][0]))))
     return people

@@ -88,7 +88,19 @@ def to_graph(extractions: list[Extraction]) -> Graph:
     for extraction in extractions:
         DocumentMapper(graph, extraction, entities).add()
     add_roles(graph, extractions)
+    link_previous_inspections(graph, extractions)
     return graph
+
+
+def link_previous_inspections(graph: Graph, extractions: list[Extraction]) -> None:
+    """An inspection's 'previous inspection' is the earlier Inspection of the same area that the
+    graph holds and that began on the date printed; without one, only the dates are kept."""
+    started = {(x.area.key, x.start.value): inspection_iri(x) for x in extractions if x.start}
+    for x in extractions:
+        if x.previous_start:
+            earlier = started.get((x.area.key, x.previous_start.value))
+            if earlier and earlier != inspection_iri(x):
+                graph.add((inspection_iri(x), SK.previousInspection, earlier))
 
 
 def add_roles(graph: Graph, extractions: list[Extraction]) -> None:
@@ -211,6 +223,8 @@ class DocumentMapper:
                 g.add((finding, SK.order, Literal(order, datatype=XSD.integer)))
                 g.add((finding, PROV.wasDerivedFrom, self.doc))
                 g.add((finding, SK.evidence, self.span(item.span)))
+                if item.responsible:
+                    g.add((finding, SK.responsibleBody, Literal(item.responsible.replace("’", "'"))))
                 if section.polarity == "significant-weakness":
                     g.add((finding, RDF.type, SK.SignificantWeakness))
                     wsoa = URIRef(f"{node}/written-statement-of-action")

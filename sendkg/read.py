@@ -7,9 +7,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .model import Source
+from .pdf import PdfError, read_pdf
 
 TEXT_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
-SUPPORTED = tuple(TEXT_TYPES)
+PDF = ".pdf"
+SUPPORTED = (*TEXT_TYPES, PDF)
 
 
 class ReadError(Exception):
@@ -23,14 +25,29 @@ class ReadError(Exception):
 
 def read(path: Path) -> Source:
     path = Path(path)
-    media_type = TEXT_TYPES.get(path.suffix.lower())
-    if media_type is None:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
         raise ReadError(path, f"unsupported file type '{path.suffix or path.name}' (expected {', '.join(SUPPORTED)})")
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(path, f"cannot read file ({error.strerror or error})") from None
-    return Source(path=path, text=decode_text(path, data), sha256=hashlib.sha256(data).hexdigest(), media_type=media_type)
+    digest = hashlib.sha256(data).hexdigest()
+    if suffix == PDF:
+        text, page_starts = decode_pdf(path, data)
+        return Source(path=path, text=text, sha256=digest, media_type="application/pdf", page_starts=page_starts)
+    return Source(path=path, text=decode_text(path, data), sha256=digest, media_type=TEXT_TYPES[suffix])
+
+
+def decode_pdf(path: Path, data: bytes) -> tuple[str, tuple[int, ...]]:
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    if not data.lstrip().startswith(b"%PDF"):
+        raise ReadError(path, "not a PDF (no %PDF header)")
+    try:
+        return read_pdf(data)
+    except PdfError as error:
+        raise ReadError(path, str(error)) from None
 
 
 def decode_text(path: Path, data: bytes) -> str:

@@ -27,7 +27,7 @@ COUNCIL_REPORT = re.compile(r"\b(report\s+to\s*:|purpose\s+of\s+(the\s+)?report)
 ABOUT_INSPECTION = re.compile(
     r"joint\s+local\s+area\s+(send\s+)?inspection|joint\s+local\s+area\s+inspection\s+of\s+special\s+educational", re.I
 )
-BULLET = re.compile(r"^\s*(?:[-–•■▪●◦*]|\(\d+\))\s+")
+BULLET = re.compile(r"^\s*(?:[-–•■▪◼●◦*]|\(\d+\))(?:\s+|$)")
 SALUTATION = re.compile(r"^\s*dear\b", re.I)
 CC = re.compile(r"^\s*cc\s*:", re.I)
 BLANK_PAGE = re.compile(r"this page is intentionally left blank", re.I)
@@ -39,6 +39,7 @@ NUMBERED_PARAGRAPH = re.compile(r"^\s*(?:[-–•■▪●*]\s+)?\d+\.\d+\b")
 NUMBERED_HEADING = re.compile(r"^\s*\d+\.0\b")
 MAIN_FINDINGS_INTRO = re.compile(r"main\s+findings\b.*:\s*$", re.I)
 TERMINAL = re.compile(r"[.!?:;][\"'’”)\]]*\s*$")
+SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*\s*$")
 MARKUP = re.compile(r"\*\*|__")
 
 
@@ -58,12 +59,21 @@ class Heading:
     polarity: str | None
     end: bool
     prose: bool
+    table: bool
 
 
-def headings() -> list[Heading]:
+def headings(framework: str) -> list[Heading]:
     return [
-        Heading(re.compile(h["pattern"], re.I), h.get("section"), h.get("polarity"), h.get("end", False), h.get("prose", False))
+        Heading(
+            re.compile(h["pattern"], re.I),
+            h.get("section"),
+            h.get("polarity"),
+            h.get("end", False),
+            h.get("prose", False),
+            h.get("table", False),
+        )
         for h in jsonl("headings.jsonl")
+        if h.get("framework", framework) == framework
     ]
 
 
@@ -85,6 +95,9 @@ def structure(source: Source) -> Layout:
     title_index = next((i for i, line in enumerate(lines) if TITLE.match(line.text)), None)
     if title_index is not None:
         return structure_letter(source, lines, title_index)
+    report_title = REPORT_TITLE.search(source.text[:1500])
+    if report_title:
+        return structure_report(source, lines, report_title)
     head = source.text[:4000]
     if COUNCIL_REPORT.search(head) and ABOUT_INSPECTION.search(source.text):
         return structure_council_report(source, lines)
@@ -189,7 +202,7 @@ def read_sections(
 
     Returns the sections, a revisit's verdicts, and the index of the line that ended the body.
     """
-    known = headings()
+    known = headings("2016")
     sections: list[Section] = []
     verdicts: list[Verdict] = []
     section = polarity = None
@@ -310,5 +323,153 @@ def structure_council_report(source: Source, lines: list[Line]) -> Layout:
         framework="2016",
         body=Span(0, len(source.text)),
         sections=sections,
+        warnings=tuple(warnings),
+    )
+
+
+REPORT_TITLE = re.compile(
+    r"area\s+send\s+(?P<monitoring>monitoring\s+)?(?:inspection|visit)\s+of\s+(?P<area>.+?)\s+local\s+area\s+partnership",
+    re.I | re.S,
+)
+TABLE_HEADER = re.compile(r"^\s*responsible\s+body\b", re.I)
+
+
+def paragraphs(lines: list[Line], known: list[Heading]) -> list[list[Line]]:
+    """Runs of lines between blank lines; a heading or a bullet also starts a new run."""
+    runs: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.blank:
+            if current:
+                runs.append(current)
+            current = []
+            continue
+        if current and (match_heading(line, known) or BULLET.match(line.text) or match_heading(current[-1], known)):
+            runs.append(current)
+            current = []
+        current.append(line)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def cells(line: Line) -> list[str]:
+    return [cell.strip() for cell in line.text.split("\t")]
+
+
+class TableBuilder:
+    """Rows of a report's table, read line by line.
+
+    In a two-column table (responsible body | action) a row starts at a line with text in the left
+    column once the previous row's text has ended a sentence; in a one-column table, at a line that
+    opens a sentence (not a sub-bullet) after one that ended it. Anything else continues the row:
+    wrapped lines, sub-bullets, a row split by a page break.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[list[str], list[str], Span]] = []
+        self.two_columns = False
+
+    def add(self, paragraph: list[Line]) -> None:
+        for line in paragraph:
+            if TABLE_HEADER.match(line.text) or is_repeated_heading(line):
+                self.two_columns = self.two_columns or "\t" in line.text
+                continue
+            self.two_columns = self.two_columns or "\t" in line.text
+            parts = cells(line)
+            ended = not self.rows or SENTENCE_END.search(" ".join(self.rows[-1][1]))
+            if self.two_columns:
+                starts = bool(parts[0]) and ended
+            else:
+                starts = ended and not BULLET.match(line.text) and (parts[0][:1].isupper() or parts[0][:1].isdigit())
+            if starts or not self.rows:
+                self.rows.append(([], [], line.span))
+            left, right, span = self.rows[-1]
+            if self.two_columns:
+                if parts[0]:
+                    left.append(parts[0])
+                right.extend(p for p in parts[1:] if p)
+            else:
+                right.append(" ".join(parts))
+            self.rows[-1] = (left, right, Span(span.start, line.span.end))
+
+    def items(self) -> list[Item]:
+        result = []
+        for left, right, span in self.rows:
+            text = " ".join(" ".join(right).split())
+            if text:
+                result.append(Item(text, span, " ".join(" ".join(left).split()) or None))
+        return result
+
+
+def is_repeated_heading(line: Line) -> bool:
+    return any(c.lower() in ("areas for priority action", "areas for improvement") for c in cells(line))
+
+
+def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layout:
+    """A 2023-framework Area SEND inspection report: headed sections of bullets and tables."""
+    known = headings("2023")
+    warnings: list[str] = []
+    sections: list[Section] = []
+    blocks: dict[str, list[Line]] = {}
+    section: Heading | None = None
+    heading_span: Span | None = None
+    builder: ItemBuilder | None = None
+    table: TableBuilder | None = None
+    end = len(source.text)
+
+    def close() -> None:
+        if section is None or section.polarity is None:
+            return
+        items = table.items() if table else builder.items if builder else []
+        if items:
+            sections.append(Section(section.section, section.polarity, heading_span, tuple(items)))
+
+    for paragraph in paragraphs(lines, known):
+        heading = match_heading(paragraph[0], known)
+        if heading and heading.end:
+            end = paragraph[0].span.start
+            break
+        if heading:
+            if section is not None and heading.section == section.section:
+                continue  # a table repeats its section's heading as its own header
+            close()
+            section, heading_span = heading, paragraph[0].span
+            builder = ItemBuilder(source.text) if heading.polarity and not heading.table else None
+            table = TableBuilder() if heading.table else None
+            continue
+        if section is None:
+            continue
+        blocks.setdefault(section.section, []).extend(paragraph)
+        if table:
+            table.add(paragraph)
+        elif builder:
+            first, rest = paragraph[0], paragraph[1:]
+            bulleted = bool(BULLET.match(first.text))
+            if builder.continues(first, bulleted):
+                builder.extend(first)
+            elif bulleted:
+                builder.add(first)
+            else:
+                continue
+            for line in rest:
+                builder.extend(line)
+    close()
+    if not sections:
+        warnings.append("no findings sections found")
+
+    def block_of(name: str) -> Block | None:
+        return block(blocks[name]) if name in blocks else None
+
+    return Layout(
+        source=source,
+        document_kind="report",
+        framework="2023",
+        body=Span(0, end),
+        title=Span(title.start(), title.end()),
+        outcome=block_of("outcome"),
+        partnership=block_of("partnership-details"),
+        signature=block_of("team"),
+        sections=tuple(sections),
         warnings=tuple(warnings),
     )
