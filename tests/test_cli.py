@@ -129,3 +129,22 @@ def test_validate_passes_a_built_graph_and_fails_a_broken_one(runner, graph_file
     result = runner.invoke(main, ["validate", str(broken)])
     assert result.exit_code == 1
     assert "exactly one lead inspector" in result.output
+
+
+def test_bad_pdfs_are_reported_and_the_reports_still_built(runner, tmp_path):
+    from tests.pdfs import encrypted_copy, image_only_pdf, text_pdf
+
+    reports = LETTERS.parent / "area-send-reports"
+    shutil.copy(reports / "blackpool-2024.pdf", tmp_path / "blackpool-2024.pdf")
+    (tmp_path / "truncated.pdf").write_bytes((reports / "halton-2024.pdf").read_bytes()[:30000])
+    (tmp_path / "encrypted.pdf").write_bytes(encrypted_copy(reports / "bedford-2025.pdf"))
+    (tmp_path / "scanned.pdf").write_bytes(image_only_pdf())
+    (tmp_path / "minutes.pdf").write_bytes(text_pdf(["Minutes of the finance committee", "The budget was agreed."]))
+    out = tmp_path / "graph.ttl"
+    result = runner.invoke(main, ["build", str(tmp_path), "-o", str(out)])
+    assert result.exit_code == 1
+    errors = sorted(line for line in result.stderr.splitlines() if line.startswith("error:"))
+    assert [e.split(": ", 2)[1].rsplit("/", 1)[-1] for e in errors] == ["encrypted.pdf", "minutes.pdf", "scanned.pdf", "truncated.pdf"]
+    assert "Traceback" not in result.output + result.stderr
+    rows = runner.invoke(main, ["query", "inspections", "--graph", str(out), "--format", "csv"]).stdout.splitlines()
+    assert rows[1].startswith("blackpool-2024.pdf,Blackpool,2023,full,2024-05-20,2024-05-24")
