@@ -10,6 +10,7 @@ a blank line, as in the text letters, and the offset at which each page starts i
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import re
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ class VisualLine:
 def glyphs_of(page) -> list[Glyph]:
     textpage = page.get_textpage()
     x, y = ctypes.c_double(), ctypes.c_double()
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     try:
         glyphs = []
         for index in range(textpage.count_chars()):
@@ -84,35 +86,40 @@ def glyphs_of(page) -> list[Glyph]:
                 char = " "
             if char == "\ufffe" or char == "\x02":  # PDFium's soft hyphen at a line end
                 char = "-"
-            left, bottom, right, top = textpage.get_charbox(index)
-            size = pdfium_c.FPDFText_GetFontSize(textpage, index) or (top - bottom)
+            pdfium_c.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
+            size = pdfium_c.FPDFText_GetFontSize(textpage, index) or (top.value - bottom.value)
+            baseline = bottom.value
             if pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y):
-                bottom = y.value  # the baseline, the same for 'g', 'e' and an apostrophe
-            glyphs.append(Glyph(char, left, bottom, right, top, size))
+                baseline = y.value  # the same for 'g', 'e' and an apostrophe
+            glyphs.append(Glyph(char, left.value, baseline, right.value, top.value, size))
         return glyphs
     finally:
         textpage.close()
 
 
 def visual_lines(glyphs: list[Glyph]) -> list[VisualLine]:
+    """Glyphs grouped by baseline into lines, top of the page first; each space joins the line
+    whose baseline is nearest."""
     lines: list[VisualLine] = []
     for glyph in sorted((g for g in glyphs if g.char != " "), key=lambda g: (-round(g.bottom, 1), g.left)):
-        baseline = glyph.bottom
         for line in reversed(lines[-3:]):
-            if abs(line.baseline - baseline) < LINE_TOLERANCE * glyph.size:
+            if abs(line.baseline - glyph.bottom) < LINE_TOLERANCE * glyph.size:
                 line.glyphs.append(glyph)
                 break
         else:
-            lines.append(VisualLine([glyph], baseline, glyph.top))
-    spaces = [g for g in glyphs if g.char == " "]
-    for space in spaces:
-        for line in lines:
-            if abs(line.baseline - space.bottom) < LINE_TOLERANCE * space.size and any(
-                g.left <= space.left <= g.right + 2 * g.size for g in line.glyphs
-            ):
-                line.glyphs.append(space)
-                break
-    lines.sort(key=lambda line: -line.baseline)
+            lines.append(VisualLine([glyph], glyph.bottom, glyph.top))
+    lines.sort(key=lambda line: line.baseline)
+    baselines = [line.baseline for line in lines]
+    for space in (g for g in glyphs if g.char == " "):
+        index = bisect.bisect_left(baselines, space.bottom)
+        near = min(
+            (i for i in (index - 1, index) if 0 <= i < len(lines)),
+            key=lambda i: abs(baselines[i] - space.bottom),
+            default=None,
+        )
+        if near is not None and abs(baselines[near] - space.bottom) < LINE_TOLERANCE * space.size:
+            lines[near].glyphs.append(space)
+    lines.reverse()
     return lines
 
 
