@@ -189,6 +189,17 @@ class ItemBuilder:
         _, content = content_span(line, self.text)
         return bool(content) and (not bulleted or content[0].islower())
 
+    def take(self, line: Line) -> bool:
+        """Add a bullet, or join a page-break continuation to the last one; False for other prose."""
+        bulleted = bool(BULLET.match(line.text))
+        if self.continues(line, bulleted):
+            self.extend(line)
+        elif bulleted:
+            self.add(line)
+        else:
+            return False
+        return True
+
     def extend(self, line: Line) -> None:
         _, content = content_span(line, self.text)
         last = self.items[-1]
@@ -245,11 +256,7 @@ def read_sections(
                 warnings.append(f"a progress verdict with no weakness before it at offset {line.span.start}")
             since_verdict = len(builder.items)
             continue
-        bulleted = bool(BULLET.match(line.text))
-        if builder.continues(line, bulleted):
-            builder.extend(line)
-        elif bulleted:
-            builder.add(line)
+        builder.take(line)
     close()
     if not sections:
         warnings.append("no findings sections found")
@@ -310,11 +317,7 @@ def structure_council_report(source: Source, lines: list[Line]) -> Layout:
                 continue
             if NUMBERED_PARAGRAPH.match(line.text) or NUMBERED_HEADING.match(line.text):
                 break
-            bulleted = bool(BULLET.match(line.text))
-            if builder.continues(line, bulleted):
-                builder.extend(line)
-            elif bulleted:
-                builder.add(line)
+            builder.take(line)
         if builder.items:
             sections = (Section("main", "finding", lines[intro].span, tuple(builder.items)),)
     return Layout(
@@ -443,16 +446,8 @@ def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layo
         blocks.setdefault(section.section, []).extend(paragraph)
         if table:
             table.add(paragraph)
-        elif builder:
-            first, rest = paragraph[0], paragraph[1:]
-            bulleted = bool(BULLET.match(first.text))
-            if builder.continues(first, bulleted):
-                builder.extend(first)
-            elif bulleted:
-                builder.add(first)
-            else:
-                continue
-            for line in rest:
+        elif builder and builder.take(paragraph[0]):
+            for line in paragraph[1:]:
                 builder.extend(line)
     close()
     if not sections:
