@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from . import people
 from .dates import DATE, find_range, parse_date
-from .gazetteer import find_area, find_icb, health_body_core, normalise_place
+from .gazetteer import find_area, find_ccg, find_icb, health_body_core, inspection_year, normalise_place
 from .model import DateValue, Extraction, Layout, Mention, Person, Span, Valued
 from .resources import jsonl
 from .structure import REPORT_TITLE, TITLE
@@ -64,7 +64,8 @@ def extract(layout: Layout, doc: Doc) -> Extraction:
         result.addressees = people.addressees(layout.addressees, text)
     if layout.partnership:
         result.addressees = people.partnership_people(layout.partnership, text)
-    result.mentions = mentions(layout, doc, result.area)
+    year = inspection_year(result.start.value) if result.start else None
+    result.mentions = mentions(layout, doc, result.area, year)
     return result
 
 
@@ -226,7 +227,7 @@ def within(span: Span, offset: int) -> bool:
     return span.start <= offset < span.end
 
 
-def mentions(layout: Layout, doc: Doc, area: Mention) -> list[Mention]:
+def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None) -> list[Mention]:
     found = [area]
     for ent in doc.ents:
         if not within(layout.body, ent.start_char):
@@ -234,7 +235,7 @@ def mentions(layout: Layout, doc: Doc, area: Mention) -> list[Mention]:
         if ent.label_ == "LOCAL_AREA" and ent.ent_id_ == area.key:
             found.append(Mention("LOCAL_AREA", ent.text, Span(ent.start_char, ent.end_char), area.key))
         elif ent.label_ == "HEALTH_BODY":
-            mention = health_body(ent.text, ent.start_char, ent.ent_id_)
+            mention = health_body(ent.text, ent.start_char, ent.ent_id_, year)
             if mention:
                 found.append(mention)
         elif ent.label_ == "STATUTE":
@@ -251,7 +252,7 @@ def mentions(layout: Layout, doc: Doc, area: Mention) -> list[Mention]:
     return sorted(set(found), key=lambda m: (m.span, m.label, m.key))
 
 
-def health_body(text: str, offset: int, kind: str) -> Mention | None:
+def health_body(text: str, offset: int, kind: str, year: int | None = None) -> Mention | None:
     """Trim what runs into a CCG's or ICB's name ('Fiona Taylor, Chief Officer, Sefton CCG',
     'Stoke-on-Trent City Council and Staffordshire ... ICB'); an ICB resolves to the reference list."""
     nhs = text.rfind("NHS", 0, len(text) - len("NHS Integrated Care Board"))
@@ -276,6 +277,9 @@ def health_body(text: str, offset: int, kind: str) -> Mention | None:
         if board is None:
             return None
         key = board[0].ods.lower()
+    else:
+        group = find_ccg(printed, year)
+        key = group.ods.lower() if group else key
     return Mention("HEALTH_BODY", printed, Span(start, offset + len(text)), key, kind or "ccg")
 
 

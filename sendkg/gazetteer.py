@@ -22,6 +22,8 @@ class LocalAuthority:
     name: str  # name as in the reference table
     region: str
     variants: tuple[str, ...]  # every spelling that names this area
+    urn: str = ""  # Ofsted's unique reference number for the local authority
+    neighbours: tuple[str, ...] = ()  # statistical neighbours, by GSS code
 
 
 def normalise_place(text: str) -> str:
@@ -81,6 +83,8 @@ def local_authorities() -> tuple[LocalAuthority, ...]:
                 name=row["local_authority_ons_name"],
                 region=row["region_name"],
                 variants=tuple(unique),
+                urn=row["urn"],
+                neighbours=tuple(n.strip() for n in row["stat_neighbours_la_code"].split(",") if n.strip()),
             )
         )
     return tuple(sorted(result, key=lambda la: la.key))
@@ -154,3 +158,96 @@ def find_icb(name: str) -> tuple[IntegratedCareBoard, str] | None:
     if len(contained) == 1:
         return contained[0][0], core
     return None
+
+
+@dataclass(frozen=True)
+class CommissioningGroup:
+    gss: str
+    ods: str
+    name: str  # e.g. NHS South Worcestershire CCG
+    years: tuple[int, ...]  # the Aprils (2016-2021) in which it existed
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One CCG (or, for 2021, its ICB) over one upper-tier local authority in one year."""
+
+    year: int
+    ccg_ods: str
+    area_gss: str
+    share_of_area: float | None  # share of the area's small areas; not given for 2021
+    icb_ods: str | None
+
+
+MIN_SHARE = 0.02  # below about 2% of an area's small areas is a boundary sliver, not a partner CCG
+
+
+@cache
+def coverage() -> tuple[Coverage, ...]:
+    """Which CCGs covered which local authorities, April 2016-2021 (`data/ccg-to-local-authority-by-year-2016-2021.csv`),
+    summed from districts to the upper-tier authority."""
+    shares: dict[tuple[int, str, str], float | None] = {}
+    icbs: dict[tuple[int, str], str] = {}
+    with data_file("ccg-to-local-authority-by-year-2016-2021.csv").open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            key = (int(row["year_april"]), row["ccg_ods"], row["utla_gss"])
+            share = float(row["share_of_utla_lsoas"]) if row["share_of_utla_lsoas"] else None
+            shares[key] = None if share is None else (shares.get(key) or 0.0) + share
+            if row["icb22_ods"]:
+                icbs[(int(row["year_april"]), row["ccg_ods"])] = row["icb22_ods"]
+    return tuple(
+        Coverage(year, ods, gss, None if share is None else round(share, 4), icbs.get((year, ods)))
+        for (year, ods, gss), share in sorted(shares.items())
+        if share is None or share >= MIN_SHARE
+    )
+
+
+@cache
+def commissioning_groups() -> tuple[CommissioningGroup, ...]:
+    found: dict[str, tuple[str, str, set[int]]] = {}
+    with data_file("ccg-to-local-authority-by-year-2016-2021.csv").open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            gss, name, years = found.setdefault(row["ccg_ods"], (row["ccg_gss"], row["ccg_name"], set()))
+            years.add(int(row["year_april"]))
+    return tuple(CommissioningGroup(gss, ods, name, tuple(sorted(years))) for ods, (gss, name, years) in sorted(found.items()))
+
+
+def find_ccg(name: str, year: int | None) -> CommissioningGroup | None:
+    """The CCG a printed name refers to: its name's core ('St Helens' in 'NHS St Helens CCG')
+    is that of exactly one CCG of the inspection's year (or of any year). 'Sefton CCG', when Sefton
+    had two CCGs, stays unresolved rather than guessed."""
+    core = health_body_core(name)
+    groups = commissioning_groups()
+    for candidates in (
+        [g for g in groups if year in g.years and health_body_core(g.name) == core],
+        [g for g in groups if health_body_core(g.name) == core],
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
+
+
+def replacing_icb(ccg: CommissioningGroup) -> str | None:
+    """The ICB (ODS code) that took over the CCG's area in July 2022: through its own 2021 row, or
+    through the areas it covered in its last year."""
+    rows = coverage()
+    direct = {c.icb_ods for c in rows if c.ccg_ods == ccg.ods and c.icb_ods}
+    if len(direct) == 1:
+        return direct.pop()
+    last = max(ccg.years)
+    areas = {c.area_gss: c.share_of_area for c in rows if c.ccg_ods == ccg.ods and c.year == last}
+    by_icb: dict[str, float] = {}
+    for c in rows:
+        if c.year == 2021 and c.icb_ods and c.area_gss in areas:
+            by_icb[c.icb_ods] = by_icb.get(c.icb_ods, 0.0) + (areas[c.area_gss] or 0.0)
+    return max(sorted(by_icb), key=lambda ods: by_icb[ods]) if by_icb else None
+
+
+def icb_areas(icb_ods: str) -> tuple[str, ...]:
+    """The local authorities (GSS) an ICB serves: those its CCGs covered in April 2021."""
+    return tuple(sorted({c.area_gss for c in coverage() if c.year == 2021 and c.icb_ods == icb_ods}))
+
+
+def inspection_year(day) -> int:
+    """The April-to-March year a date falls in, as the NHS geography tables count it."""
+    return day.year if day.month >= 4 else day.year - 1

@@ -8,10 +8,20 @@ quoted text.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS
 
-from .gazetteer import by_key
+from .gazetteer import (
+    commissioning_groups,
+    coverage,
+    icb_areas,
+    inspection_year,
+    integrated_care_boards,
+    local_authorities,
+    replacing_icb,
+)
 from .model import DateValue, Extraction, Item, Mention, Person, Span, Valued
 from .resolve import Entity, person_key, resolve, slug
 from .resources import folder
@@ -80,11 +90,14 @@ def entity_iri(entity: Entity) -> URIRef:
 
 
 def to_graph(extractions: list[Extraction]) -> Graph:
-    """One graph for all documents: the vocabulary, shared entities, and each document's statements."""
+    """One graph for all documents: the vocabulary, reference areas and health bodies, shared
+    entities, and each document's statements."""
     graph = vocabulary()
+    add_reference_areas(graph)
     entities = resolve(extractions)
     for entity in sorted(set(entities.values()), key=lambda e: (e.label, e.key)):
         add_entity(graph, entity)
+    add_health_body_codes(graph, extractions, entities)
     for extraction in extractions:
         DocumentMapper(graph, extraction, entities).add()
     add_roles(graph, extractions)
@@ -119,8 +132,101 @@ def add_roles(graph: Graph, extractions: list[Extraction]) -> None:
             graph.add((role, SKOS.altLabel, Literal(form)))
 
 
+def area_iri(key: str) -> URIRef:
+    return ID[f"area/{key.lower()}"]
+
+
+def add_reference_areas(graph: Graph) -> None:
+    """Every English local authority with its codes, region, ONS statistical geography and
+    statistical neighbours, from the reference table (not from any document)."""
+    dataset = dataset_node(graph, "local-authorities", "English local authorities: codes, regions and statistical neighbours")
+    for la in local_authorities():
+        node = area_iri(la.key)
+        graph.add((node, RDF.type, SK.LocalArea))
+        graph.add((node, RDFS.label, Literal(la.name)))
+        graph.add((node, PROV.wasDerivedFrom, dataset))
+        if la.gss:
+            graph.add((node, SK.gssCode, Literal(la.gss)))
+            graph.add((node, SK.statisticalGeography, URIRef(STATISTICAL_GEOGRAPHY + la.gss)))
+        if la.la_code:
+            graph.add((node, SK.laCode, Literal(la.la_code)))
+        if la.urn:
+            graph.add((node, SK.ofstedUrn, Literal(la.urn)))
+        if la.region:
+            graph.add((node, SK.region, Literal(la.region)))
+        for neighbour in la.neighbours:
+            graph.add((node, SK.statisticalNeighbour, area_iri(neighbour)))
+
+
+STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+
+
+def dataset_node(graph: Graph, key: str, title: str) -> URIRef:
+    node = ID[f"dataset/{key}"]
+    graph.add((node, RDF.type, SK.ReferenceDataset))
+    graph.add((node, DCTERMS.title, Literal(title)))
+    graph.add((node, DCTERMS.source, Literal("sendkg/data/SOURCES.md")))
+    return node
+
+
+def add_health_body_codes(graph: Graph, extractions: list[Extraction], entities: dict[tuple[str, str], Entity]) -> None:
+    """Codes for the CCGs and ICBs the documents name: ODS and GSS codes, the areas a CCG covered
+    in the year of each inspection that names it, the ICB that replaced it, the areas an ICB serves."""
+    dataset = dataset_node(graph, "nhs-geography", "CCGs and ICBs: codes, the areas they covered, and which ICB replaced which CCG")
+    boards = {b.ods.lower(): b for b in integrated_care_boards()}
+    groups = {g.ods.lower(): g for g in commissioning_groups()}
+    years: dict[str, set[int]] = {}
+    for x in extractions:
+        for mention in x.mentions:
+            if mention.label == "HEALTH_BODY" and x.start:
+                years.setdefault(mention.key, set()).add(inspection_year(x.start.value))
+    keys = sorted({e.key for e in entities.values() if e.label == "HEALTH_BODY"})
+    for key in keys:
+        node = ID[f"health-body/{key}"]
+        if key in groups:
+            group = groups[key]
+            add_codes(graph, node, group.ods, group.gss, dataset)
+            for year in sorted(years.get(key, ())):
+                for c in coverage():
+                    if c.ccg_ods == group.ods and c.year == year:
+                        cover = URIRef(f"{node}/coverage/{year}/{c.area_gss.lower()}")
+                        graph.add((node, SK.coverage, cover))
+                        graph.add((cover, RDF.type, SK.Coverage))
+                        graph.add((cover, SK.year, Literal(year, datatype=XSD.gYear)))
+                        graph.add((cover, SK.localArea, area_iri(c.area_gss)))
+                        if c.share_of_area is not None:
+                            graph.add((cover, SK.shareOfArea, Literal(Decimal(str(c.share_of_area)))))
+            icb = replacing_icb(group)
+            if icb:
+                graph.add((node, SK.replacedBy, add_board(graph, boards[icb.lower()], dataset)))
+        elif key in boards:
+            add_board(graph, boards[key], dataset)
+
+
+def add_codes(graph: Graph, node: URIRef, ods: str, gss: str, dataset: URIRef) -> None:
+    graph.add((node, SK.odsCode, Literal(ods)))
+    graph.add((node, SK.gssCode, Literal(gss)))
+    graph.add((node, PROV.wasDerivedFrom, dataset))
+
+
+def add_board(graph: Graph, board, dataset: URIRef) -> URIRef:
+    node = ID[f"health-body/{board.ods.lower()}"]
+    graph.add((node, RDF.type, SK.IntegratedCareBoard))
+    if graph.value(node, RDFS.label) is None:
+        graph.add((node, RDFS.label, Literal(board.name)))
+    add_codes(graph, node, board.ods, board.gss, dataset)
+    for gss in icb_areas(board.ods):
+        graph.add((node, SK.servesArea, area_iri(gss)))
+    return node
+
+
 def add_entity(graph: Graph, entity: Entity) -> None:
     node = entity_iri(entity)
+    if entity.label == "LOCAL_AREA":
+        for form in entity.forms:
+            if form != entity.name:
+                graph.add((node, SKOS.altLabel, Literal(form)))
+        return
     if entity.label == "PERSON":
         graph.add((node, RDF.type, FOAF.Person))
         graph.add((node, FOAF.name, Literal(entity.name)))
@@ -135,12 +241,6 @@ def add_entity(graph: Graph, entity: Entity) -> None:
             graph.add((node, SKOS.altLabel, Literal(form)))
     if entity.label == "ORGANISATION" and entity.kind:
         graph.add((node, SK.organisationType, code("organisation-type", entity.kind)))
-    if entity.label == "LOCAL_AREA":
-        la = by_key(entity.key)
-        if la and la.gss:
-            graph.add((node, SK.gssCode, Literal(la.gss)))
-        if la and la.la_code:
-            graph.add((node, SK.laCode, Literal(la.la_code)))
 
 
 class DocumentMapper:
