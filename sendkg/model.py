@@ -168,6 +168,7 @@ class Extraction:
     team: list[Person] = field(default_factory=list)
     addressees: list[Person] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    themes: dict[tuple[str, str, int], list] = field(default_factory=dict)  # finding -> ThemeMatch list
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -1,4 +1,4 @@
-"""The whole build: read → structure → extract → resolve → map → validate, for many documents.
+"""The whole build: read → structure → extract → themes → resolve → map → validate, for many documents.
 
 A document that cannot be read or is not an inspection document is reported and left out;
 every other document is still built.
@@ -18,6 +18,7 @@ from .nlp import analyse
 from .rdf import to_graph
 from .read import ReadError, find_documents, read
 from .structure import NotAnInspection, structure
+from .themes import tag
 from .validate import Report, validate
 
 
@@ -62,5 +63,6 @@ def extract_documents(paths: Iterable[Path]) -> tuple[list[Extraction], list[Fai
 
 def build(paths: Iterable[Path], *, check: bool = True) -> Build:
     extractions, failures = extract_documents(paths)
+    tag(extractions)
     graph = to_graph(extractions)
     return Build(graph, extractions, failures, validate(graph) if check else None)

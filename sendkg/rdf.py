@@ -329,6 +329,8 @@ class DocumentMapper:
                     g.add((finding, RDF.type, SK.SignificantWeakness))
                     wsoa = URIRef(f"{node}/written-statement-of-action")
                     g.add((wsoa, SK.addressesWeakness, finding))
+                for match in self.x.themes.get((section.section, section.polarity, number), ()):
+                    self.theme(finding, match)
                 verdict = verdicts.get(item.span)
                 if verdict:
                     g.add((finding, RDF.type, SK.SignificantWeakness))
@@ -365,6 +367,18 @@ class DocumentMapper:
             self.mention(entity, mention.text, mention.span)
 
     # --- helpers ---------------------------------------------------------------------------
+
+    def theme(self, finding: URIRef, match) -> None:
+        """The finding is about a theme; the words that matched the theme's labels are the evidence."""
+        g = self.graph
+        theme = code("theme", match.theme)
+        node = URIRef(f"{finding}/theme/{match.theme}")
+        g.add((finding, SK.theme, theme))
+        g.add((finding, SK.themeMatch, node))
+        g.add((node, RDF.type, SK.ThemeMatch))
+        g.add((node, SK.theme, theme))
+        for words in match.words:
+            g.add((node, SK.matchedWords, Literal(words)))
 
     def entity(self, label: str, key: str) -> Entity:
         return self.entities[(label, key)]
