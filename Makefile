@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 graph: install
-	$(SENDKG) build corpus -o $(GRAPH)
+	$(SENDKG) build corpus -o $(GRAPH) -o output/sendkg.trig
 
 validate: install
 	$(SENDKG) validate $(GRAPH)

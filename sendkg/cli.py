@@ -25,12 +25,13 @@ def main() -> None:
 
 @main.command(name="build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("-o", "--output", "outputs", type=click.Path(path_type=Path), multiple=True, help=f"Repeat for several files. Default: {DEFAULT_GRAPH}")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig"]), default=None, help="Default: from the output's extension.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against shapes/ before writing it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def build_command(paths: tuple[Path, ...], output: Path, fmt: str | None, validate: bool, quiet: bool) -> None:
+def build_command(paths: tuple[Path, ...], outputs: tuple[Path, ...], fmt: str | None, validate: bool, quiet: bool) -> None:
     """Build the graph from documents (files or folders; default corpus/)."""
+    outputs = outputs or (DEFAULT_GRAPH,)
     result = build(paths or (Path("corpus"),), check=validate)
     for failure in result.failures:
         click.echo(f"error: {failure}", err=True)
@@ -40,16 +41,17 @@ def build_command(paths: tuple[Path, ...], output: Path, fmt: str | None, valida
                 click.echo(f"warning: {extraction.source.path}: {warning}", err=True)
     if result.report is not None and not result.report.conforms:
         click.echo(str(result.report), err=True)
-        click.echo(f"not written: {output} (the graph does not conform to the shapes)", err=True)
+        click.echo(f"not written: {', '.join(map(str, outputs))} (the graph does not conform to the shapes)", err=True)
         sys.exit(1)
     if result.extractions:
-        write(result.graph, output, fmt or format_for(output))
+        for path in outputs:
+            write(result.graph, path, fmt or format_for(path), result.named)
     if not quiet:
-        click.echo(summary(result, output))
+        click.echo(summary(result, outputs))
     sys.exit(0 if result.ok and result.extractions else 1)
 
 
-def summary(result: Build, output: Path) -> str:
+def summary(result: Build, outputs: tuple[Path, ...]) -> str:
     lines = [f"{'document':42} {'area':16} {'kind':8} {'start':10} {'outcome':20} findings"]
     for x in result.extractions:
         findings = sum(len(s.items) for s in x.layout.sections)
@@ -65,7 +67,7 @@ def summary(result: Build, output: Path) -> str:
     if result.report is not None:
         lines.append(f"validation: {result.report}")
     if result.extractions:
-        lines.append(f"written: {output}")
+        lines.append(f"written: {', '.join(map(str, outputs))}")
     return "\n".join(lines)
 
 

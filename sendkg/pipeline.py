@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from .extract import DocumentError, extract
 from .model import Extraction, Source
 from .nlp import analyse
+from .official import GRAPH as OFFICIAL_GRAPH
+from .official import official_graph
 from .rdf import to_graph
 from .read import ReadError, find_documents, read
 from .structure import NotAnInspection, structure
@@ -33,10 +35,11 @@ class Failure:
 
 @dataclass
 class Build:
-    graph: Graph
+    graph: Graph  # everything: vocabulary, reference data, extracted facts, official statistics
     extractions: list[Extraction]
     failures: list[Failure] = field(default_factory=list)
     report: Report | None = None
+    named: dict[URIRef, Graph] = field(default_factory=dict)  # graphs that TriG writes apart
 
     @property
     def ok(self) -> bool:
@@ -65,4 +68,7 @@ def build(paths: Iterable[Path], *, check: bool = True) -> Build:
     extractions, failures = extract_documents(paths)
     tag(extractions)
     graph = to_graph(extractions)
-    return Build(graph, extractions, failures, validate(graph) if check else None)
+    official = official_graph()
+    report = validate(graph) if check else None
+    graph += official
+    return Build(graph, extractions, failures, report, named={OFFICIAL_GRAPH: official})

@@ -12,8 +12,9 @@ FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "j
 DEFAULT_GRAPH = URIRef("https://w3id.org/sendkg/graph")
 
 
-def serialise(graph: Graph, fmt: str = "turtle") -> bytes:
-    """Bytes that are the same for the same graph on every run."""
+def serialise(graph: Graph, fmt: str = "turtle", named: dict[URIRef, Graph] | None = None) -> bytes:
+    """Bytes that are the same for the same graph on every run. TriG keeps each of `named` in its
+    own named graph (their triples are also in `graph`); other formats write the one graph."""
     rdf_format = FORMATS[fmt]
     if rdf_format == "nt":
         lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
@@ -22,9 +23,15 @@ def serialise(graph: Graph, fmt: str = "turtle") -> bytes:
         dataset = Dataset()
         for prefix, namespace in graph.namespaces():
             dataset.bind(prefix, namespace)
-        named = dataset.graph(DEFAULT_GRAPH)
+        apart = {identifier: part for identifier, part in (named or {}).items()}
+        main = dataset.graph(DEFAULT_GRAPH)
         for triple in graph:
-            named.add(triple)
+            if not any(triple in part for part in apart.values()):
+                main.add(triple)
+        for identifier, part in sorted(apart.items()):
+            target = dataset.graph(identifier)
+            for triple in part:
+                target.add(triple)
         return dataset.serialize(format="trig", encoding="utf-8")
     if rdf_format == "json-ld":
         return graph.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
@@ -44,8 +51,8 @@ def write_atomic(data: bytes, path: Path) -> None:
         raise
 
 
-def write(graph: Graph, path: Path, fmt: str = "turtle") -> None:
-    write_atomic(serialise(graph, fmt), path)
+def write(graph: Graph, path: Path, fmt: str = "turtle", named: dict[URIRef, Graph] | None = None) -> None:
+    write_atomic(serialise(graph, fmt, named), path)
 
 
 def format_for(path: Path) -> str:
