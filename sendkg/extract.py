@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from . import people
 from .dates import DATE, find_range, parse_date
-from .gazetteer import find_area, find_ccg, find_icb, health_body_core, inspection_year, normalise_place
+from .gazetteer import find_area, find_area_within, find_ccg, find_icb, health_body_core, inspection_year, normalise_place
 from .model import DateValue, Extraction, Layout, Mention, Person, Span, Valued
 from .resources import jsonl
 from .structure import REPORT_TITLE, TITLE
@@ -22,11 +22,13 @@ class DocumentError(Exception):
     """The document is an inspection document but lacks what every inspection has (e.g. its area)."""
 
 
+WSOA = r"(?:written\s+statement\s+of\s+action(?:\s*\(WSOA\))?|WSOA)"
 WSOA_REQUIRED = re.compile(
-    r"(written\s+statement\s+of\s+action|WSOA)\s+(is|was)\s+required|required\s+to\s+produce\s+and\s+submit\s+a\s+written\s+statement\s+of\s+action",
+    rf"{WSOA}\s+(?:is|was|will\s+be)\s+required|(?:required\s+to|must|need\s+to|has\s+to)\s+(?:produce|submit|write|prepare)"
+    rf"(?:\s+and\s+(?:submit|produce|publish))?\s+a\s+{WSOA}",
     re.I,
 )
-WSOA_NOT_REQUIRED = re.compile(r"(written\s+statement\s+of\s+action|WSOA)\s+(is|was)\s+not\s+required", re.I)
+WSOA_NOT_REQUIRED = re.compile(rf"{WSOA}\s+(?:is|was)\s+not\s+required|not\s+(?:be\s+)?required\s+to\s+produce\s+a\s+{WSOA}", re.I)
 NO_PROGRESS = re.compile(r"\b(has|have)\s+not\s+made\s+sufficient\s+progress\b", re.I)
 NEXT_STEPS = re.compile(r"[^.\n]*\bnext\s+steps\b[^\n]*", re.I)
 AREA_IN_PROSE = re.compile(
@@ -82,7 +84,7 @@ def find_local_area(layout: Layout) -> Mention | None:
         if match:
             start = layout.title.start + match.start("area")
             name = match.group("area")
-            la = find_area(name)
+            la = find_area(name) or find_area_within(name)
             return Mention("LOCAL_AREA", name, Span(start, start + len(name)), la.key) if la else None
     body = text[layout.body.start : layout.body.end]
     for match in AREA_IN_PROSE.finditer(body):
@@ -158,12 +160,16 @@ def outcome(layout: Layout) -> Valued | None:
             return Valued("revisit-insufficient" if insufficient else "revisit-sufficient", chosen.statement)
         match = NO_PROGRESS.search(body)
         return Valued("revisit-insufficient", shift(match, layout.body.start)) if match else None
-    match = WSOA_REQUIRED.search(body)
-    if match:
-        return Valued("wsoa", shift(match, layout.body.start))
     match = WSOA_NOT_REQUIRED.search(body)
     if match:
         return Valued("no-wsoa", shift(match, layout.body.start))
+    match = WSOA_REQUIRED.search(body)
+    if match:
+        return Valued("wsoa", shift(match, layout.body.start))
+    weaknesses = next((s for s in layout.sections if s.section == "significant-weaknesses"), None)
+    if weaknesses:
+        # The list of significant weaknesses a Written Statement of Action must tackle is the outcome.
+        return Valued("wsoa", weaknesses.heading)
     if layout.document_kind == "letter" and layout.sections:
         # A letter that requires a Written Statement of Action always says so; its title stands as evidence.
         return Valued("no-wsoa", layout.title)
@@ -180,7 +186,7 @@ def next_steps(layout: Layout, decided: Valued | None) -> Valued | None:
         return report_next_steps(layout, decided)
     body = text[layout.body.start : layout.body.end]
     pattern = WSOA_REQUIRED if decided and decided.value == "wsoa" else NEXT_STEPS
-    match = pattern.search(body)
+    match = pattern.search(body) or NEXT_STEPS.search(body)
     if not match:
         return None
     start = body.rfind("\n", 0, match.start()) + 1
@@ -214,7 +220,7 @@ def team(layout: Layout, doc: Doc) -> tuple[list[Person], Person | None]:
         members.append(signed)
     if not members:
         members = [
-            Person(s.text, s._.sendkg_kind, None, Span(s.start_char, s.end_char), s._.sendkg_body)
+            Person(people.clean_name(s.text), s._.sendkg_kind, None, Span(s.start_char, s.end_char), s._.sendkg_body)
             for s in doc.spans.get("people", [])
             if within(layout.body, s.start_char)
         ]
@@ -245,7 +251,7 @@ def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None) -> list[
     area_forms = {normalise_place(v) for v in [area.text]} | {area.key}
     for span in doc.spans.get("organisations", []):
         if within(layout.body, span.start_char):
-            name = people.tidy(span.text)
+            name = re.sub(r"^(?:the|The)\s+", "", people.tidy(span.text))
             if normalise_place(name) in area_forms or find_area(name):
                 continue
             found.append(Mention("ORGANISATION", name, Span(span.start_char, span.end_char), organisation_key(name), span._.sendkg_kind))
@@ -255,9 +261,15 @@ def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None) -> list[
 def health_body(text: str, offset: int, kind: str, year: int | None = None) -> Mention | None:
     """Trim what runs into a CCG's or ICB's name ('Fiona Taylor, Chief Officer, Sefton CCG',
     'Stoke-on-Trent City Council and Staffordshire ... ICB'); an ICB resolves to the reference list."""
-    nhs = text.rfind("NHS", 0, len(text) - len("NHS Integrated Care Board"))
-    # A comma inside the name ('NHS Bedfordshire, Luton and Milton Keynes ICB') is kept only after 'NHS'.
-    cut = nhs if nhs >= 0 else text.rfind(",") + 1
+    owner = list(NHS_OWNER.finditer(text))
+    # A comma inside the name ('NHS Bedfordshire, Luton and Milton Keynes ICB') is kept after 'NHS';
+    # without 'NHS', the longest run after a comma that names a CCG of the year is the name.
+    cut = owner[-1].start() if owner else text.rfind(",") + 1
+    if not owner and kind != "icb":
+        for comma in [m.end() for m in re.finditer(",", text)]:
+            if find_ccg(text[comma:].replace("\n", " "), year):
+                cut = comma
+                break
     partner = list(PARTNER_BEFORE.finditer(text, cut))
     if partner:
         cut = partner[-1].end()
@@ -284,6 +296,7 @@ def health_body(text: str, offset: int, kind: str, year: int | None = None) -> M
 
 
 PARTNER_BEFORE = re.compile(r"\b(?:Council|Authority|Trust)\s+and\s+")
+NHS_OWNER = re.compile(r"\bNHS\b(?=\s+(?!Integrated\b|Clinical\b|England\b)[A-Z])")
 
 
 def health_body_key(name: str) -> str:
@@ -291,8 +304,11 @@ def health_body_key(name: str) -> str:
 
 
 def statute(text: str, offset: int) -> Mention | None:
+    """'the Children and Families Act (2014)', 'the 2014 Children and Families Act' -> 'Children and Families Act 2014'."""
     name = LEADING_WORDS.sub("", " ".join(text.split()))
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    name = re.sub(r"\bAct\s*(?:\(\s*(\d{4})\s*\)|,\s*(\d{4}))$", lambda m: f"Act {m.group(1) or m.group(2)}", name, flags=re.I)
+    name = re.sub(r"^(\d{4})\s+(.+\bAct)$", r"\2 \1", name, flags=re.I)
     if not re.search(r"\b(act|regulations)\s+\d{4}$", name, re.I) or len(name.split()) < 3:
         return None
     if name.isupper() or name.replace("(", "").split()[0].isupper():

@@ -105,10 +105,32 @@ def _index() -> dict[str, LocalAuthority]:
     return index
 
 
+ADMINISTRATIVE = re.compile(
+    r"^(?:the\s+)?(?:local\s+area\s+of\s+)?(?:(?:royal|london|metropolitan)\s+borough\s+of\s+|county\s+borough\s+of\s+)?"
+    r"|\s*\([^)]*\)|\s+(?:(?:metropolitan\s+)?borough|city|county|district)?\s*council(?:\s+area)?$|\s+(?:local\s+)?area$",
+    re.I,
+)
+
+
 def find_area(text: str) -> LocalAuthority | None:
-    """The local authority a printed name refers to, or None."""
-    key = normalise_place(re.sub(r"^(the\s+)?(local\s+area\s+of\s+)?", "", text.strip(), flags=re.I))
-    return _index().get(key)
+    """The local authority a printed name refers to ('Stoke', 'the Royal Borough of Kingston upon
+    Thames', 'Leeds City Council area', 'Bath and North East Somerset (BANES)'), or None."""
+    index = _index()
+    key = normalise_place(text)
+    if key in index:
+        return index[key]
+    return index.get(normalise_place(ADMINISTRATIVE.sub("", text.strip())))
+
+
+def find_area_within(text: str) -> LocalAuthority | None:
+    """The longest run of words in text that names a local authority."""
+    tokens = text.split()
+    for n in range(min(6, len(tokens)), 0, -1):
+        for i in range(len(tokens) - n + 1):
+            la = find_area(" ".join(tokens[i : i + n]))
+            if la:
+                return la
+    return None
 
 
 def by_key(key: str) -> LocalAuthority | None:

@@ -150,7 +150,7 @@ class Mention:
     kind: str | None = None  # organisation type code, or ccg/icb
 
 
-@dataclass
+@dataclass(eq=False)
 class Extraction:
     """Everything the extract stage read from one document."""
 

@@ -14,7 +14,7 @@ from .model import Block, Person, Span
 from .resources import jsonl
 
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
-TOKEN = re.compile(r"[^\s,]+|,")
+TOKEN = re.compile(r"[^\s,]+|,")  # ¶ (a line break) is a token of its own
 
 
 @cache
@@ -23,18 +23,57 @@ def words(name: str, kind: str | None = None) -> frozenset[str]:
 
 
 def is_role_word(token: str) -> bool:
-    word = token.lower().strip("()")
+    word = token.lower().strip("(),")
     return word in words("roles.jsonl", "head") or word in words("roles.jsonl", "modifier")
 
 
+def is_honorific(token: str) -> bool:
+    return token.lower().rstrip(".,") in words("honorifics.jsonl", "honorific")
+
+
+def is_post_nominal(token: str) -> bool:
+    return token.lower().strip(".,()") in words("honorifics.jsonl", "post-nominal")
+
+
 def is_name_token(token: str) -> bool:
-    word = token.lower()
-    return (
-        token[:1].isupper()
-        and not is_role_word(token)
-        and word not in words("roles.jsonl", "noun")
-        and word not in words("honorifics.jsonl")
-    )
+    """A word that can be part of a person's name: capitalised ('O'Brien', 'Jackson-Maitland')."""
+    word = token.rstrip(",")
+    return bool(word) and word[:1].isupper() and not is_honorific(word) and any(c.islower() for c in word[1:] or "x")
+
+
+def can_open_name(token: str) -> bool:
+    word = token.rstrip(",").lower()
+    return is_name_token(token) and not is_role_word(word) and word not in words("roles.jsonl", "noun")
+
+
+def take_name(tokens: list[str], i: int) -> tuple[list[str], int] | None:
+    """The shortest run of two to five name words from tokens[i] after which a role, a comma, a
+    post-nominal or the end follows: 'Emma Senior HMI Lead Inspector' gives 'Emma Senior', 'Anne
+    de Vries, Ofsted Inspector' gives 'Anne de Vries'. None if no name starts there."""
+    if i >= len(tokens) or not can_open_name(tokens[i]):
+        return None
+    particles = words("honorifics.jsonl", "particle")
+    name: list[str] = []
+    j = i
+    while j < len(tokens) and len(name) < 5:
+        token = tokens[j]
+        if token == ",":
+            break
+        if token.lower() in particles and j + 1 < len(tokens) and is_name_token(tokens[j + 1]):
+            name.append(token)
+            j += 1
+            continue
+        if not is_name_token(token) or is_post_nominal(token):
+            break
+        name.append(token.rstrip(","))
+        j += 1
+        if token.endswith(","):
+            return (name, j) if len(name) >= 2 else None
+        if len(name) >= 2 and name[-1].lower() not in particles:
+            following = tokens[j] if j < len(tokens) else None
+            if following is None or following == "," or is_role_word(following) or is_post_nominal(following) or is_honorific(following):
+                return name, j
+    return (name, j) if len(name) >= 2 and name[-1].lower() not in particles else None
 
 
 def tidy(text: str) -> str:
@@ -51,36 +90,34 @@ def join_lines(parts: list[str]) -> str:
     return text
 
 
-def clean_name(tokens: list[str]) -> str:
-    kept = [t for t in tokens if t.lower().rstrip(".") not in words("honorifics.jsonl")]
-    return " ".join(kept).strip(" ,")
+def clean_name(text: str) -> str:
+    """A name without honorifics or post-nominals: 'Dr Helen O'Donnell HMI' -> "Helen O'Donnell"."""
+    kept = [t for t in text.split() if not is_honorific(t) and not is_post_nominal(t)]
+    return tidy(" ".join(kept).strip(" ,"))
 
 
 def split_name_role(text: str) -> tuple[str | None, str | None]:
     """'Lorna Fitzjohn HMI Regional Director' -> ('Lorna Fitzjohn', 'Regional Director').
 
     'HMI' straight after a name is a post-nominal unless the role it opens is an inspector's
-    ('HMI Lead Inspector'); honorifics are dropped.
+    ('HMI Lead Inspector') or the name is followed by a comma ('Russel Breyer, HMI'); honorifics
+    and other post-nominals (OBE) are dropped.
     """
-    tokens = text.split()
+    tokens = text.replace(",", " , ").split()
     i = 0
-    while i < len(tokens) and tokens[i].lower().rstrip(".") in words("honorifics.jsonl", "honorific"):
+    while i < len(tokens) and is_honorific(tokens[i]):
         i += 1
-    name_tokens = []
-    while i < len(tokens) and is_name_token(tokens[i]) and not tokens[i].endswith(","):
-        name_tokens.append(tokens[i])
+    found = take_name(tokens, i)
+    if not found:
+        return None, tidy(text.strip(" ,")) or None
+    name, i = found
+    after_comma = i < len(tokens) and tokens[i] == ","
+    while i < len(tokens) and (tokens[i] == "," or (is_post_nominal(tokens[i]) and tokens[i].upper() != "HMI")):
         i += 1
-    if i < len(tokens) and tokens[i].endswith(",") and is_name_token(tokens[i].rstrip(",")):
-        name_tokens.append(tokens[i].rstrip(","))
-        i += 1
-    after_comma = i > 0 and tokens[i - 1].endswith(",")
-    rest = " ".join(tokens[i:]).strip(" ,")
+    rest = " ".join(tokens[i:]).replace(" ,", ",").strip(" ,")
     if not after_comma and rest.upper().startswith("HMI") and "inspector" not in rest[3:].lower():
         rest = rest[3:].strip(" ,")
-    name = " ".join(name_tokens)
-    if len(name_tokens) < 2:
-        return None, tidy(rest or text) or None
-    return tidy(name), tidy(rest) or None
+    return tidy(" ".join(name)), tidy(rest) or None
 
 
 # --- signature block ---------------------------------------------------------------------------
@@ -95,40 +132,57 @@ def body_of(header: str) -> str | None:
     return None
 
 
+CELL_BREAK = re.compile(r"\t| {2,}")
+
+
+def cells_of(raw: str) -> list[tuple[str, int]]:
+    """A table row's cells with their offsets in the row: split at tabs or wide runs of spaces."""
+    found, position = [], 0
+    for part in CELL_BREAK.split(raw):
+        found.append((part, position))
+        position += len(part)
+        match = CELL_BREAK.match(raw, position)
+        position = match.end() if match else position + 1
+    return found
+
+
 def signature_people(block: Block, source_text: str) -> list[Person]:
-    """The two-column table under the sign-off: Ofsted on the left, CQC on the right (as headed)."""
+    """The table under the sign-off: Ofsted on the left, CQC on the right (as headed). A table
+    flattened to one column ('Ofsted' and 'Care Quality Commission' on lines of their own, then a
+    name and a role per line) takes each person's body from their role, or else from the row order."""
     lines = [line for line in block.lines if not line.blank]
     if not lines:
         return []
-    header = source_text[lines[0].span.start : lines[0].span.end]
-    columns = re.split(r"\t| {3,}", header)
-    bodies = [body_of(c) for c in columns]
-    if not any(bodies):
-        bodies, rows = [None], lines
-    else:
-        rows = lines[1:]
+    header_cells = [cell for cell, _ in cells_of(source_text[lines[0].span.start : lines[0].span.end]) if cell.strip()]
+    bodies = [body_of(cell) for cell in header_cells]
+    rows = lines[1:] if any(bodies) else lines
+    flattened = len(bodies) == 1 and bool(rows) and body_of(rows[0].text) not in (None, bodies[0])
+    if flattened:
+        bodies, rows = [bodies[0], body_of(rows[0].text)], rows[1:]
     people: list[list] = []  # [name, role, body, start, end]
     current: dict[int, list] = {}
     for line in rows:
         raw = source_text[line.span.start : line.span.end]
-        offset = line.span.start
-        for column, cell in enumerate(raw.split("\t") if len(bodies) > 1 else [raw]):
+        cells = [(raw, 0)] if flattened or len(bodies) < 2 else cells_of(raw)
+        for column, (cell, at) in enumerate(cells):
             text = cell.replace("**", "").strip()
-            start = offset + len(cell) - len(cell.lstrip())
-            offset += len(cell) + 1
             if not text:
                 continue
-            body = bodies[column] if column < len(bodies) else None
+            start = line.span.start + at + len(cell) - len(cell.lstrip())
             name, role = split_name_role(text)
             if name:
-                person = [name, role, body or body_from_role(role), start, start + len(cell.strip())]
+                if flattened:
+                    column = len(people) % 2
+                body = bodies[column] if column < len(bodies) and not flattened else None
+                person = [name, role, body, start, start + len(text)]
                 people.append(person)
                 current[column] = person
-            elif column in current and role:
-                person = current[column]
+            elif role and (people if flattened else column in current):
+                person = people[-1] if flattened else current[column]
                 person[1] = f"{person[1]} {role}" if person[1] else role
-                person[2] = person[2] or body_from_role(role)
-                person[4] = start + len(cell.strip())
+                person[4] = start + len(text)
+    for index, person in enumerate(people):
+        person[2] = person[2] or body_from_role(person[1]) or (bodies[index % 2] if flattened else None)
     return [Person(n, r, None, Span(s, e), b) for n, r, b, s, e in people]
 
 
@@ -143,6 +197,8 @@ def signatory(block: Block, source_text: str) -> Person | None:
     lines = [line for line in block.lines if not line.blank]
     text = " ".join(line.text.strip() for line in lines)
     name, role = split_name_role(text)
+    if name and role and split_name_role(role)[0]:
+        return None  # not one signatory but a table with its header lost
     if not name:
         return None
     return Person(name, role, None, Span(lines[0].span.start, lines[-1].span.end), body_from_role(role) or "Ofsted")
@@ -151,21 +207,46 @@ def signatory(block: Block, source_text: str) -> Person | None:
 # --- addressees --------------------------------------------------------------------------------
 
 
+LINE = "¶"  # a line break inside an addressee entry: a place where an organisation can begin
+
+
 def is_address_line(text: str) -> bool:
     tokens = {t.lower().strip(".,") for t in text.split()}
     return bool(POSTCODE.search(text)) or bool(tokens & words("address.jsonl"))
 
 
+def strip_address(raw: str) -> str:
+    """An addressee line without the postal address that follows the person: from a bold run, or
+    from the words before the first street or building word, to the postcode."""
+    postcode = POSTCODE.search(raw)
+    if not postcode:
+        return raw
+    bold = raw.find("**")
+    if 0 <= bold < postcode.start():
+        return raw[:bold]
+    tokens = list(re.finditer(r"\S+", raw[: postcode.start()]))
+    heads = words("org-heads.jsonl")
+    for index, token in enumerate(tokens):
+        if token.group().lower().strip(".,") in words("address.jsonl"):
+            first = index
+            while first > 0 and index - first < 3 and tokens[first - 1].group()[:1].isupper() and tokens[
+                first - 1
+            ].group().lower().strip(",") not in heads and not tokens[first - 1].group().endswith(","):
+                first -= 1
+            return raw[: tokens[first].start()]
+    return raw[: postcode.start()]
+
+
 def addressee_segments(block: Block, source_text: str) -> list[tuple[str, int]]:
     """The addressee block without postal addresses, as runs of text (with their start offsets)
-    that a blank line or an address separates."""
+    that a blank line or an address separates; line breaks inside a run are kept as ¶."""
     segments: list[tuple[str, int]] = []
     parts: list[tuple[str, int]] = []
     in_address = False
 
     def flush() -> None:
         if parts:
-            segments.append((" ".join(p for p, _ in parts), parts[0][1]))
+            segments.append((f" {LINE} ".join(p for p, _ in parts), parts[0][1]))
             parts.clear()
 
     for line in block.lines:
@@ -174,17 +255,16 @@ def addressee_segments(block: Block, source_text: str) -> list[tuple[str, int]]:
             flush()
             in_address = False
             continue
-        if in_address or (is_address_line(raw) and not re.search(r"\*\*", raw) and len(raw.split()) <= 6):
+        plain = raw.replace("**", "").strip()
+        if in_address or (is_address_line(plain) and len(plain.split()) <= 6 and (parts or not split_name_role(plain)[0])):
             in_address = not POSTCODE.search(raw)
             flush()
             continue
-        bold = raw.find("**")
-        if bold >= 0 and POSTCODE.search(raw, bold):
-            raw = raw[:bold]
-            parts.append((raw.replace("**", ""), line.span.start))
+        kept = strip_address(raw)
+        if kept.strip():
+            parts.append((kept.replace("**", ""), line.span.start))
+        if kept != raw:
             flush()
-            continue
-        parts.append((raw.replace("**", ""), line.span.start))
     flush()
     return segments
 
@@ -192,65 +272,91 @@ def addressee_segments(block: Block, source_text: str) -> list[tuple[str, int]]:
 def place_length(tokens: list[str], i: int) -> int:
     """How many tokens from i name a local area (0 if none)."""
     for n in range(min(5, len(tokens) - i), 0, -1):
-        if "," in tokens[i : i + n]:
+        if "," in tokens[i : i + n] or LINE in tokens[i : i + n]:
             continue
         if find_area(" ".join(tokens[i : i + n])):
             return n
     return 0
 
 
+@cache
+def strong_heads() -> frozenset[str]:
+    return frozenset(w["word"] for w in jsonl("org-heads.jsonl") if not w.get("weak"))
+
+
+def head_ahead(
+    tokens: list[str], i: int, limit: int = 8, heads: frozenset[str] | None = None, cross_lines: bool = False
+) -> int | None:
+    """Index just after the organisation head word ('Group', 'Council') within reach of i."""
+    heads = heads or words("org-heads.jsonl")
+    for j in range(i, min(len(tokens), i + limit)):
+        if tokens[j] == LINE and j > i + 1 and not cross_lines:
+            break
+        if is_honorific(tokens[j]):
+            break
+        if tokens[j].lower() in heads:
+            return j + 1
+    return None
+
+
 def starts_organisation(tokens: list[str], i: int) -> bool:
-    return i < len(tokens) and (tokens[i] == "NHS" or place_length(tokens, i) > 0)
+    """After a comma or a line break: 'NHS ...', a place, or capitalised words ending in 'Council' or 'Group'."""
+    if i >= len(tokens) or not tokens[i][:1].isupper():
+        return False
+    return tokens[i] == "NHS" or place_length(tokens, i) > 0 or (
+        head_ahead(tokens, i, heads=strong_heads()) is not None and not is_role_word(tokens[i])
+    )
 
 
 def organisation_end(tokens: list[str], i: int) -> int:
     """Index after an organisation that starts at i: through its head word ('Group'), or the place."""
-    heads = words("org-heads.jsonl")
-    for j in range(i, min(len(tokens), i + 10)):
-        if tokens[j] == ",":
-            break
-        if tokens[j].lower() in heads:
-            return j + 1
-    return i + max(1, place_length(tokens, i))
+    end = head_ahead(tokens, i, limit=14, cross_lines=True)
+    return end if end is not None else i + max(1, place_length(tokens, i))
 
 
 def parse_addressees(segment: str) -> list[tuple[str, str | None, str | None]]:
-    tokens = TOKEN.findall(segment)
-    honorifics = words("honorifics.jsonl", "honorific")
+    tokens = [t for t in TOKEN.findall(segment)]
     people = []
     i = 0
     while i < len(tokens):
-        while i < len(tokens) and tokens[i].lower().rstrip(".") in honorifics:
+        while i < len(tokens) and (is_honorific(tokens[i]) or tokens[i] in (",", LINE)):
             i += 1
-        name = []
-        while i < len(tokens) and tokens[i] != "," and is_name_token(tokens[i]):
-            name.append(tokens[i])
-            i += 1
-        if len(name) < 2:
+        found = take_name(tokens, i)
+        if not found:
             i += 1
             continue
-        if i < len(tokens) and tokens[i] == ",":
+        name, i = found
+        while i < len(tokens) and (tokens[i] in (",", LINE) or is_post_nominal(tokens[i])):
             i += 1
         role: list[str] = []
         organisation: list[str] = []
         while i < len(tokens):
             token = tokens[i]
-            if token.lower().rstrip(".") in honorifics:
+            if is_honorific(token):
                 break
-            if token == "," and starts_organisation(tokens, i + 1):
+            if token in (",", LINE) and starts_organisation(tokens, i + 1) and role:
                 end = organisation_end(tokens, i + 1)
                 organisation = tokens[i + 1 : end]
                 i = end
                 break
+            if token == "NHS" and role:
+                end = organisation_end(tokens, i)
+                organisation = tokens[i:end]
+                i = end
+                break
+            if role and role[-1].lower() in words("roles.jsonl", "head") | words("org-heads.jsonl"):
+                following = take_name(tokens, i)
+                if following and (following[1] >= len(tokens) or tokens[following[1]] == "," or is_role_word(tokens[following[1]])):
+                    break
             role.append(token)
             i += 1
-        people.append((clean_name(name), join(role), join(organisation)))
+        people.append((clean_name(" ".join(name)), join(role), join(organisation)))
     return people
 
 
 def join(tokens: list[str]) -> str | None:
-    text = " ".join(tokens).replace(" ,", ",").strip(" ,")
-    return text or None
+    text = " ".join(t for t in tokens if t != LINE).replace(" ,", ",").strip(" ,")
+    return tidy(text) or None
 
 
 def addressees(block: Block, source_text: str) -> list[Person]:
@@ -271,17 +377,9 @@ WEBSITE = re.compile(r"www\.|https?:|@|\.(?:gov|nhs|org|co)\.|\.uk\b|^\.?uk$", r
 def is_person_line(text: str) -> bool:
     """'Graham Urwin, CEO', 'Tina Russell Director of ...', 'Simon White': a name first, no organisation words."""
     tokens = text.replace(",", " , ").split()
-    if any(t.lower() in words("org-heads.jsonl") for t in tokens) or find_area(text.split(",")[0]):
+    if any(t.lower() in words("org-heads.jsonl") for t in tokens) or find_area(text.split(",")[0]) or is_address_line(text):
         return False
-    name = []
-    for token in tokens:
-        if token == "," or not is_name_token(token):
-            break
-        name.append(token)
-    if not 2 <= len(name) <= 4:
-        return False
-    rest = tokens[len(name) :]
-    return not rest or rest[0] == "," or is_role_word(rest[0])
+    return take_name(tokens, 0) is not None
 
 
 def partnership_people(block: Block, source_text: str) -> list[Person]:

@@ -17,11 +17,12 @@ from .model import Extraction, Source
 from .nlp import analyse
 from .official import GRAPH as OFFICIAL_GRAPH
 from .official import official_graph
-from .rdf import to_graph
+from .rdf import ID, document_iri, inspection_iri, to_graph
+from .resolve import person_key
 from .read import ReadError, find_documents, read
 from .structure import NotAnInspection, structure
 from .themes import tag
-from .validate import Report, validate
+from .validate import Report, Violation, validate
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,34 @@ def extract_documents(paths: Iterable[Path]) -> tuple[list[Extraction], list[Fai
     return extractions, failures
 
 
+def documents_behind(report: Report, extractions: list[Extraction]) -> dict[Extraction, Violation]:
+    """The documents whose statements a violation is about: its focus is the document, something
+    minted under it, its inspection, or a person it names."""
+    culprits: dict[Extraction, Violation] = {}
+    for x in extractions:
+        own = {str(document_iri(x)), str(inspection_iri(x))}
+        own |= {str(ID[f"person/{person_key(p.name)}"]) for p in [*x.team, *x.addressees]}
+        for violation in report.violations:
+            focus = violation.focus_iri
+            if focus in own or focus.startswith(str(document_iri(x)) + "/"):
+                culprits.setdefault(x, violation)
+    return culprits
+
+
 def build(paths: Iterable[Path], *, check: bool = True) -> Build:
     extractions, failures = extract_documents(paths)
     tag(extractions)
     graph = to_graph(extractions)
-    official = official_graph()
     report = validate(graph) if check else None
+    if report is not None and not report.conforms:
+        culprits = documents_behind(report, extractions)
+        if culprits and len(culprits) < len(extractions):
+            # One document whose graph breaks the shapes is reported and left out; the rest is built.
+            for extraction, violation in culprits.items():
+                failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
+            extractions = [x for x in extractions if x not in culprits]
+            graph = to_graph(extractions)
+            report = validate(graph)
+    official = official_graph()
     graph += official
     return Build(graph, extractions, failures, report, named={OFFICIAL_GRAPH: official})

@@ -21,23 +21,25 @@ class NotAnInspection(Exception):
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DATE_LINE = re.compile(rf"^\s*\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{4}}\s*$", re.I)
 TITLE = re.compile(
-    r"^\s*joint\s+local\s+area\s+send\s+(inspection|revisit)\s+(?:in|of)\s+(?P<area>[^\t\d]{2,60}?)\s*$", re.I
+    r"^\s*joint\s+(?:local\s+)?area\s+(?:send|special\s+educational\s+needs\s+and(?:/or)?\s+disabilit(?:y|ies)"
+    r"(?:\s*\(send\))?)\s+(inspection|revisit)\s+(?:in|of)\s+(?P<area>[^\t\d]{2,80}?)\s*$",
+    re.I,
 )
 COUNCIL_REPORT = re.compile(r"\b(report\s+to\s*:|purpose\s+of\s+(the\s+)?report)", re.I)
 ABOUT_INSPECTION = re.compile(
     r"joint\s+local\s+area\s+(send\s+)?inspection|joint\s+local\s+area\s+inspection\s+of\s+special\s+educational", re.I
 )
-BULLET = re.compile(r"^\s*(?:[-–•■▪◼●◦*]|\(\d+\))(?:\s+|$)")
+BULLET = re.compile(r"^\s*(?:[-–—•■▪◼●◦○·*➢►▸◆♦✓\uf0b7\uf0a7]|o(?=\s)|\(\d+\))(?:\s+|$)")
 SALUTATION = re.compile(r"^\s*dear\b", re.I)
 CC = re.compile(r"^\s*cc\s*:", re.I)
 BLANK_PAGE = re.compile(r"this page is intentionally left blank", re.I)
-VERDICT = re.compile(
-    r"^(?:the\s+)?(?:local\s+)?area(?:\s+leaders)?\s+(?:has|have)\s+(?P<not>not\s+)?made\s+sufficient\s+progress\b.*\bweakness",
-    re.I,
+VERDICT = re.compile(r"\bprogress\b.*\bweakness|\bweakness.*\bprogress\b", re.I)
+INSUFFICIENT = re.compile(
+    r"\b(?:not|insufficient|no|limited|inadequate)\b[^.]*?\bprogress\b|\bprogress\b[^.]*?\b(?:not|insufficient)\b", re.I
 )
 NUMBERED_PARAGRAPH = re.compile(r"^\s*(?:[-–•■▪●*]\s+)?\d+\.\d+\b")
 NUMBERED_HEADING = re.compile(r"^\s*\d+\.0\b")
-MAIN_FINDINGS_INTRO = re.compile(r"main\s+findings\b.*:\s*$", re.I)
+MAIN_FINDINGS_INTRO = re.compile(r"(?:main|key|principal)\s+findings\b.*:\s*$|\bfindings\s+(?:of\s+the\s+\w+\s+)?(?:include|were|are)\b.*:\s*$", re.I)
 TERMINAL = re.compile(r"[.!?:;][\"'’”)\]]*\s*$")
 SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*\s*$")
 MARKUP = re.compile(r"\*\*|__")
@@ -60,6 +62,7 @@ class Heading:
     end: bool
     prose: bool
     table: bool
+    initial_only: bool  # the Written Statement of Action list: not in a revisit letter
 
 
 def headings(framework: str) -> list[Heading]:
@@ -71,6 +74,7 @@ def headings(framework: str) -> list[Heading]:
             h.get("end", False),
             h.get("prose", False),
             h.get("table", False),
+            h.get("initial_only", False),
         )
         for h in jsonl("headings.jsonl")
         if h.get("framework", framework) == framework
@@ -118,7 +122,7 @@ def structure_letter(source: Source, lines: list[Line], title_index: int) -> Lay
     if date_index is not None and salutation is not None and salutation > date_index + 1:
         addressees = block(lines[date_index + 1 : salutation])
 
-    sections, verdicts, end_index = read_sections(source.text, lines, title_index + 1, warnings)
+    sections, verdicts, end_index = read_sections(source.text, lines, title_index + 1, warnings, revisit=kind == "revisit")
     signatory, signature, cc, body_end = read_sign_off(lines, end_index)
     return Layout(
         source=source,
@@ -176,6 +180,18 @@ class ItemBuilder:
     def __init__(self, source_text: str):
         self.text = source_text
         self.items: list[Item] = []
+        self.paragraphs: list[Item] = []  # a section's prose, its items if it has no bullets at all
+
+    def paragraph(self, line: Line) -> None:
+        """Prose under a heading: kept in case the conversion lost the bullet marks."""
+        start, content = content_span(line, self.text)
+        if not content:
+            return
+        last = self.paragraphs[-1] if self.paragraphs else None
+        if last and not TERMINAL.search(last.text):
+            self.paragraphs[-1] = Item(f"{last.text} {content}", Span(last.span.start, line.span.end))
+        else:
+            self.paragraphs.append(Item(content, Span(start, line.span.end)))
 
     def add(self, line: Line) -> None:
         start, content = content_span(line, self.text)
@@ -187,7 +203,13 @@ class ItemBuilder:
         if not self.items or TERMINAL.search(self.items[-1].text):
             return False
         _, content = content_span(line, self.text)
-        return bool(content) and (not bulleted or content[0].islower())
+        if not content:
+            return False
+        if not bulleted:
+            return True
+        # A marked line continues the last item only when that item is a sentence cut short, not
+        # when the list itself is of lower-case fragments ('the lack of joint commissioning').
+        return content[0].islower() and self.items[-1].text[:1].isupper()
 
     def take(self, line: Line) -> bool:
         """Add a bullet, or join a page-break continuation to the last one; False for other prose."""
@@ -207,13 +229,13 @@ class ItemBuilder:
 
 
 def read_sections(
-    text: str, lines: list[Line], begin: int, warnings: list[str]
+    text: str, lines: list[Line], begin: int, warnings: list[str], revisit: bool = False
 ) -> tuple[tuple[Section, ...], tuple[Verdict, ...], int]:
     """Walk the letter body from the title to the sign-off: headings switch section, bullets become items.
 
     Returns the sections, a revisit's verdicts, and the index of the line that ended the body.
     """
-    known = headings("2016")
+    known = [h for h in headings("2016") if not (revisit and h.initial_only)]
     sections: list[Section] = []
     verdicts: list[Verdict] = []
     section = polarity = None
@@ -223,8 +245,10 @@ def read_sections(
     end = len(lines)
 
     def close() -> None:
-        if builder and section and polarity and builder.items:
-            sections.append(Section(section, polarity, heading_span, tuple(builder.items)))
+        if builder and section and polarity:
+            items = builder.items or builder.paragraphs
+            if items:
+                sections.append(Section(section, polarity, heading_span, tuple(items)))
 
     for index in range(begin, len(lines)):
         line = lines[index]
@@ -244,19 +268,21 @@ def read_sections(
             continue
         if builder is None:
             continue
-        verdict = VERDICT.match(line.text.strip())
-        if verdict and not BULLET.match(line.text):
+        text_line = line.text.strip()
+        if not BULLET.match(line.text) and len(text_line) < 300 and VERDICT.search(text_line):
             block_items = builder.items[since_verdict:]
             if block_items:
                 weakness = next(
                     (it for it in block_items if it.text.lower().startswith("the initial inspection found")), block_items[0]
                 )
-                verdicts.append(Verdict(weakness, "insufficient" if verdict.group("not") else "sufficient", line.span))
+                progress = "insufficient" if INSUFFICIENT.search(text_line) else "sufficient"
+                verdicts.append(Verdict(weakness, progress, line.span))
             else:
                 warnings.append(f"a progress verdict with no weakness before it at offset {line.span.start}")
             since_verdict = len(builder.items)
             continue
-        builder.take(line)
+        if not builder.take(line):
+            builder.paragraph(line)
     close()
     if not sections:
         warnings.append("no findings sections found")
@@ -292,7 +318,7 @@ def read_sign_off(lines: list[Line], begin: int) -> tuple[Block | None, Block | 
     return block(signatory) if signatory else None, block(table) if table else None, block(cc) if cc else None, last
 
 
-INSPECTORATE_HEADER = re.compile(r"^\s*ofsted\s+(?:care\s+quality\s+commission|cqc)\s*$", re.I)
+INSPECTORATE_HEADER = re.compile(r"^\s*(?:ofsted(?:\s+(?:care\s+quality\s+commission|cqc))?|care\s+quality\s+commission)\s*$", re.I)
 
 
 def is_inspectorate_header(text: str) -> bool:

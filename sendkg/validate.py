@@ -14,11 +14,12 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 
 @dataclass(frozen=True)
 class Violation:
-    focus: str
+    focus: str  # as the report prints it (prefixed where a prefix is bound)
     path: str
     message: str
     shape: str
     severity: str
+    focus_iri: str = ""  # in full, to find the document behind it
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.focus} {self.path}: {self.message}"
@@ -59,6 +60,7 @@ def validate(graph: Graph) -> Report:
                 message=str(results.value(result, SH.resultMessage) or ""),
                 shape=str(results.value(result, SH.sourceShape) or ""),
                 severity=value(SH.resultSeverity).removeprefix("sh:"),
+                focus_iri=str(results.value(result, SH.focusNode) or ""),
             )
         )
     return Report(bool(conforms), tuple(sorted(violations, key=lambda v: (v.focus, v.path, v.message))))

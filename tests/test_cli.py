@@ -148,3 +148,17 @@ def test_bad_pdfs_are_reported_and_the_reports_still_built(runner, tmp_path):
     assert "Traceback" not in result.output + result.stderr
     rows = runner.invoke(main, ["query", "inspections", "--graph", str(out), "--format", "csv"]).stdout.splitlines()
     assert rows[1].startswith("blackpool-2024.pdf,Blackpool,2023,full,2024-05-20,2024-05-24")
+
+
+def test_a_document_that_breaks_the_shapes_is_left_out_and_the_rest_written(runner, tmp_path):
+    letter = (LETTERS / "st-helens-2018.txt").read_text(encoding="utf-8")
+    undated = letter.replace("Between 29 January 2018 to 2 February 2018,", "Recently,")
+    (tmp_path / "undated.txt").write_text(undated, encoding="utf-8")
+    shutil.copy(LETTERS / "sefton-2019-revisit.txt", tmp_path / "sefton-2019-revisit.txt")
+    out = tmp_path / "graph.ttl"
+    result = runner.invoke(main, ["build", str(tmp_path), "-o", str(out)])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "undated.txt: does not conform to the shapes" in errors[0]
+    rows = runner.invoke(main, ["query", "inspections", "--graph", str(out), "--format", "csv"]).stdout.splitlines()
+    assert [r.split(",")[0] for r in rows[1:]] == ["sefton-2019-revisit.txt"]

@@ -42,3 +42,21 @@ def test_an_unseen_organisation_is_found_from_its_introduction(sentence, expecte
 )
 def test_generic_services_are_not_named_organisations(sentence):
     assert organisations(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Leaders work with Positive Voices, the parent carer forum, on the strategy.", ("Positive Voices", "parent-carer-forum")),
+        ("Families value the support of the national charity Contact in the area.", ("Contact", "charity")),
+        ("Help comes from a local charity, Daisy Chain Durham, every week.", ("Daisy Chain Durham", "charity")),
+        ("Parent Carers Cornwall has shaped the new strategy.", ("Parent Carers Cornwall", "parent-carer-forum")),
+        ("Leaders meet the parent carer forum (Voices4Us) monthly.", ("Voices4Us", "parent-carer-forum")),
+    ],
+)
+def test_other_ways_of_introducing_a_forum_or_charity(sentence, expected):
+    assert expected in organisations(sentence)
+
+
+def test_an_acronym_for_a_generic_forum_is_not_a_name():
+    assert organisations("Leaders work with the parent and carers' forum (PCF) on the strategy.") == []
