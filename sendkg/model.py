@@ -169,6 +169,7 @@ class Extraction:
     addressees: list[Person] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     themes: dict[tuple[str, str, int], list] = field(default_factory=dict)  # finding -> ThemeMatch list
+    quantities: dict[tuple[str, str, int], list] = field(default_factory=dict)  # finding -> Quantity list
     warnings: list[str] = field(default_factory=list)
 
     @property

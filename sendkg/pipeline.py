@@ -1,4 +1,4 @@
-"""The whole build: read → structure → extract → themes → resolve → map → validate, for many documents.
+"""The whole build: read → structure → extract → themes and numbers → resolve → map → validate, for many documents.
 
 A document that cannot be read or is not an inspection document is reported and left out;
 every other document is still built.
@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 from .extract import DocumentError, extract
 from .model import Extraction, Source
 from .nlp import analyse
+from .numbers import measure
 from .official import GRAPH as OFFICIAL_GRAPH
 from .official import official_graph
 from .rdf import ID, document_iri, inspection_iri, to_graph
@@ -82,6 +83,7 @@ def documents_behind(report: Report, extractions: list[Extraction]) -> dict[Extr
 def build(paths: Iterable[Path], *, check: bool = True) -> Build:
     extractions, failures = extract_documents(paths)
     tag(extractions)
+    measure(extractions)
     graph = to_graph(extractions)
     report = validate(graph) if check else None
     if report is not None and not report.conforms:

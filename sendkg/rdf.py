@@ -329,8 +329,11 @@ class DocumentMapper:
                     g.add((finding, RDF.type, SK.SignificantWeakness))
                     wsoa = URIRef(f"{node}/written-statement-of-action")
                     g.add((wsoa, SK.addressesWeakness, finding))
-                for match in self.x.themes.get((section.section, section.polarity, number), ()):
+                key = (section.section, section.polarity, number)
+                for match in self.x.themes.get(key, ()):
                     self.theme(finding, match)
+                for index, quantity in enumerate(self.x.quantities.get(key, ()), start=1):
+                    self.quantity(finding, index, quantity)
                 verdict = verdicts.get(item.span)
                 if verdict:
                     g.add((finding, RDF.type, SK.SignificantWeakness))
@@ -367,6 +370,17 @@ class DocumentMapper:
             self.mention(entity, mention.text, mention.span)
 
     # --- helpers ---------------------------------------------------------------------------
+
+    def quantity(self, finding: URIRef, index: int, quantity) -> None:
+        """A number the finding states, typed, with what it counts, so areas can be sorted by it."""
+        g = self.graph
+        node = URIRef(f"{finding}/quantity/{index}")
+        g.add((finding, SK.quantity, node))
+        g.add((node, RDF.type, SK.Quantity))
+        g.add((node, SK.quantityValue, Literal(quantity.value, datatype=XSD.decimal)))
+        g.add((node, SK.unit, Literal(quantity.unit)))
+        g.add((node, SK.counts, Literal(quantity.counts)))
+        g.add((node, SK.statedAs, Literal(quantity.text)))
 
     def theme(self, finding: URIRef, match) -> None:
         """The finding is about a theme; the words that matched the theme's labels are the evidence."""
