@@ -254,7 +254,8 @@ def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None) -> list[
             name = re.sub(r"^(?:the|The)\s+", "", people.tidy(span.text))
             if normalise_place(name) in area_forms or find_area(name):
                 continue
-            found.append(Mention("ORGANISATION", name, Span(span.start_char, span.end_char), organisation_key(name), span._.sendkg_kind))
+            key = f"{area.key}/{organisation_key(name)}"  # a local service is the area's own, until resolved
+            found.append(Mention("ORGANISATION", name, Span(span.start_char, span.end_char), key, span._.sendkg_kind))
     return sorted(set(found), key=lambda m: (m.span, m.label, m.key))
 
 

@@ -239,6 +239,13 @@ def add_entity(graph: Graph, entity: Entity) -> None:
     for form in entity.forms:
         if form != entity.name:
             graph.add((node, SKOS.altLabel, Literal(form)))
+    for number, (one, other, why) in enumerate(entity.merges, start=1):
+        merge = URIRef(f"{node}/merge/{number}")
+        graph.add((node, SK.merge, merge))
+        graph.add((merge, RDF.type, SK.Merge))
+        graph.add((merge, SK.mergedName, Literal(one)))
+        graph.add((merge, SK.mergedName, Literal(other)))
+        graph.add((merge, SK.mergeReason, Literal(why)))
     if entity.label == "ORGANISATION" and entity.kind:
         graph.add((node, SK.organisationType, code("organisation-type", entity.kind)))
 
@@ -403,10 +410,14 @@ class DocumentMapper:
         return node
 
     def membership(self, node: URIRef, person: Person) -> None:
+        """A person's role as one document records it, dated, so roles over time sit side by side."""
         g = self.graph
         g.add((node, RDF.type, ORG.Membership))
         g.add((node, ORG.member, self.person(person)))
         g.add((node, PROV.wasDerivedFrom, self.doc))
+        when = self.x.letter_date or self.x.start
+        if when:
+            g.add((node, DCTERMS.date, Literal(when.value, datatype=XSD.date)))
         if person.role:
             g.add((node, SK.roleAsPrinted, Literal(person.role)))
             g.add((node, ORG.role, ID[f"role/{slug(person.role)}"]))

@@ -24,6 +24,7 @@ class Entity:
     name: str
     kind: str | None  # organisation type, ccg / icb
     forms: tuple[str, ...]  # every printed form merged into it
+    merges: tuple[tuple[str, str, str], ...] = ()  # (name, name, why) for each candidate match merged
 
 
 def slug(text: str) -> str:
@@ -48,6 +49,7 @@ def resolve(extractions: list[Extraction]) -> dict[tuple[str, str], Entity]:
             graph.nodes[node].setdefault("forms", set()).add(text)
             if kind:
                 graph.nodes[node].setdefault("kinds", set()).add(kind)
+    link_organisations(graph)
     entities: dict[tuple[str, str], Entity] = {}
     for component in nx.connected_components(graph):
         nodes = sorted(component)
@@ -59,10 +61,55 @@ def resolve(extractions: list[Extraction]) -> dict[tuple[str, str], Entity]:
         if label == "LOCAL_AREA":
             la = by_key(key)
             name = la.name if la else name
-        entity = Entity(label, key if label == "LOCAL_AREA" else slug(key), name, specific_kind(kinds), tuple(forms))
+        merges = tuple(sorted(evidence for a, b, evidence in graph.subgraph(nodes).edges(data="evidence") if evidence))
+        entity = Entity(label, key if label == "LOCAL_AREA" else slug(key), name, specific_kind(kinds), tuple(forms), merges)
         for node in nodes:
             entities[node] = entity
     return entities
+
+
+def link_organisations(graph: nx.Graph) -> None:
+    """Candidate matches between named organisations, each edge keeping why: the same name with and
+    without its area's name ('Sefton Parent Carer Forum' / 'Parent Carer Forum'), an acronym of the
+    other's name in the same area ('SENDIASS' / 'Special Educational Needs and Disabilities Information,
+    Advice and Support Service'), the same charity named in two areas."""
+    nodes = sorted(n for n in graph if n[0] == "ORGANISATION")
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1 :]:
+            why = match_reason(graph, a, b)
+            if why:
+                graph.add_edge(a, b, evidence=why)
+
+
+def match_reason(graph: nx.Graph, a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str, str] | None:
+    area_a, name_a = a[1].split("/", 1)
+    area_b, name_b = b[1].split("/", 1)
+    form_a = max(graph.nodes[a]["forms"], key=len)
+    form_b = max(graph.nodes[b]["forms"], key=len)
+    if area_a != area_b:
+        kinds = graph.nodes[a].get("kinds", set()) | graph.nodes[b].get("kinds", set())
+        if name_a == name_b and "charity" in kinds:
+            return (form_a, form_b, "the same charity named in two areas")
+        return None
+    la = by_key(area_a)
+    if la:
+        stripped = {strip_words(name, [v.lower() for v in la.variants]) for name in (name_a, name_b)}
+        if len(stripped) == 1 and name_a != name_b:
+            return (form_a, form_b, f"the same name with and without the area's name ({la.name})")
+    for short, long in ((form_a, form_b), (form_b, form_a)):
+        if short.isupper() and len(short) >= 3 and short == initials(long):
+            return (short, long, "an acronym of the other name, in the same area")
+    return None
+
+
+def strip_words(name: str, phrases: list[str]) -> str:
+    for phrase in sorted(phrases, key=len, reverse=True):
+        name = re.sub(rf"(^|\s){re.escape(phrase)}(\s|$)", " ", name)
+    return " ".join(name.split())
+
+
+def initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’]*", name) if w.lower() not in {"and", "of", "the"}).upper()
 
 
 def specific_kind(kinds: list[str]) -> str | None:
