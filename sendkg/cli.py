@@ -10,9 +10,11 @@ import click
 
 from . import query as queries
 from .gazetteer import by_key
+from .network import build_network, summarise, write_network
 from .pipeline import Build, build
 from .validate import validate as validate_graph
-from .write import format_for, load, write
+from .report import render
+from .write import format_for, load, write, write_atomic
 
 DEFAULT_GRAPH = Path("output/sendkg.ttl")
 
@@ -105,6 +107,34 @@ def query_command(query: str, graph: Path, fmt: str, params: tuple[str, ...]) ->
     except Exception as error:  # a SPARQL syntax error from rdflib's parser
         raise click.ClickException(f"query failed: {str(error).splitlines()[0]}") from None
     click.echo(queries.FORMATTERS[fmt](table), nl=False)
+
+
+@main.command(name="network")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True)
+@click.option("--top", type=int, default=10, show_default=True)
+def network_command(graph: Path, output: Path, top: int) -> None:
+    """Write the network of areas, themes, organisations and people (GraphML, GEXF) and summarise it."""
+    network = build_network(load(graph))
+    for path in write_network(network, output):
+        click.echo(f"written: {path}")
+    summary = summarise(network, top)
+    click.echo(f"{network.number_of_nodes()} nodes, {network.number_of_edges()} edges")
+    click.echo("\nThemes most often raised as weaknesses (findings, areas):")
+    for theme, findings, areas in summary.central_themes:
+        click.echo(f"  {findings:4d} {areas:3d}  {theme}")
+    click.echo("\nAreas most alike by the themes of their weaknesses (cosine similarity):")
+    for a, b, similarity in summary.alike:
+        click.echo(f"  {similarity:.3f}  {a} ~ {b}")
+
+
+@main.command(name="report")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/sendkg-report.html"), show_default=True)
+def report_command(graph: Path, output: Path) -> None:
+    """Write a self-contained HTML page: themes by area, inspections over time, the network."""
+    write_atomic(render(load(graph)).encode("utf-8"), output)
+    click.echo(f"written: {output}")
 
 
 @main.command(name="queries")

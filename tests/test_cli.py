@@ -162,3 +162,13 @@ def test_a_document_that_breaks_the_shapes_is_left_out_and_the_rest_written(runn
     assert len(errors) == 1 and "undated.txt: does not conform to the shapes" in errors[0]
     rows = runner.invoke(main, ["query", "inspections", "--graph", str(out), "--format", "csv"]).stdout.splitlines()
     assert [r.split(",")[0] for r in rows[1:]] == ["sefton-2019-revisit.txt"]
+
+
+def test_network_and_report_commands_write_their_files(runner, graph_file, tmp_path):
+    result = runner.invoke(main, ["network", "--graph", str(graph_file), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "sendkg-network.graphml").exists() and (tmp_path / "sendkg-network.gexf").exists()
+    assert "Themes most often raised as weaknesses" in result.output
+    page = tmp_path / "report.html"
+    result = runner.invoke(main, ["report", "--graph", str(graph_file), "-o", str(page)])
+    assert result.exit_code == 0 and page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
