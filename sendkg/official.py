@@ -14,7 +14,7 @@ from datetime import date, datetime
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from .gazetteer import find_area
+from .gazetteer import by_key, find_area
 from .rdf import ID, SK, area_iri, code, new_graph
 from .resources import data_file
 
@@ -68,10 +68,14 @@ def record(graph: Graph, node: URIRef, area: URIRef, source: URIRef, framework: 
 
 
 def add_2016(graph: Graph, row: dict[str, str], source: URIRef) -> None:
-    if not row["gss_code"] or not row["inspection_start_date"]:
+    if not row["inspection_start_date"]:
         return
-    area = area_iri(row["gss_code"])
-    node = ID[f"official/2016/{row['gss_code'].lower()}"]
+    # The table keeps the codes of its day (e.g. Buckinghamshire's before 2020); the name finds today's area.
+    la = by_key(row["gss_code"]) or find_area(row["area_name"])
+    if la is None:
+        return
+    area = area_iri(la.key)
+    node = ID[f"official/2016/{la.key.lower()}"]
     record(graph, node, area, source, "2016")
     graph.add((node, SK.inspectionKind, code("inspection-kind", "initial")))
     graph.add((node, SK.startDate, Literal(date.fromisoformat(row["inspection_start_date"]), datatype=XSD.date)))
@@ -80,7 +84,7 @@ def add_2016(graph: Graph, row: dict[str, str], source: URIRef) -> None:
     if row["n_significant_weaknesses"]:
         graph.add((node, SK.significantWeaknessCount, Literal(int(row["n_significant_weaknesses"]))))
     if row["revisit_start_date"]:
-        revisit = ID[f"official/2016/{row['gss_code'].lower()}/revisit"]
+        revisit = ID[f"official/2016/{la.key.lower()}/revisit"]
         record(graph, revisit, area, source, "2016")
         graph.add((revisit, SK.inspectionKind, code("inspection-kind", "revisit")))
         graph.add((revisit, SK.startDate, Literal(date.fromisoformat(row["revisit_start_date"]), datatype=XSD.date)))

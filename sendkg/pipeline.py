@@ -84,7 +84,9 @@ def build(paths: Iterable[Path], *, check: bool = True) -> Build:
     extractions, failures = extract_documents(paths)
     tag(extractions)
     measure(extractions)
+    official = official_graph()
     graph = to_graph(extractions)
+    graph += official
     report = validate(graph) if check else None
     if report is not None and not report.conforms:
         culprits = documents_behind(report, extractions)
@@ -94,7 +96,6 @@ def build(paths: Iterable[Path], *, check: bool = True) -> Build:
                 failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
             extractions = [x for x in extractions if x not in culprits]
             graph = to_graph(extractions)
+            graph += official
             report = validate(graph)
-    official = official_graph()
-    graph += official
     return Build(graph, extractions, failures, report, named={OFFICIAL_GRAPH: official})
