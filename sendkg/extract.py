@@ -66,6 +66,8 @@ def extract(layout: Layout, doc: Doc) -> Extraction:
         result.addressees = people.addressees(layout.addressees, text)
     if layout.partnership:
         result.addressees = people.partnership_people(layout.partnership, text)
+    if layout.cc:
+        result.copied_to = copied_to(layout, text)
     year = inspection_year(result.start.value) if result.start else None
     result.mentions = mentions(layout, doc, result.area, year)
     return result
@@ -227,6 +229,17 @@ def team(layout: Layout, doc: Doc) -> tuple[list[Person], Person | None]:
     lead = next((p for p in members if p.body == "Ofsted" and p.role and re.search(r"\blead\b", p.role, re.I)), None)
     lead = lead or signed or next((p for p in members if p.body == "Ofsted" and p.role and "inspector" in p.role.lower()), None)
     return members, lead
+
+
+def copied_to(layout: Layout, text: str) -> list[Valued]:
+    """The cc list: 'Cc: Department for Education' and one recipient on each line after it."""
+    found = []
+    for line in layout.cc.lines:
+        raw = text[line.span.start : line.span.end]
+        match = re.match(r"\s*(?:cc\s*:\s*)?(.*\S)", raw, re.I)
+        if match and match.group(1):
+            found.append(Valued(people.tidy(match.group(1).replace("**", "")), Span(line.span.start + match.start(1), line.span.end)))
+    return found
 
 
 def within(span: Span, offset: int) -> bool:

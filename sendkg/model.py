@@ -167,6 +167,7 @@ class Extraction:
     lead_inspector: Person | None = None
     team: list[Person] = field(default_factory=list)
     addressees: list[Person] = field(default_factory=list)
+    copied_to: list[Valued] = field(default_factory=list)  # the cc list, one recipient each
     mentions: list[Mention] = field(default_factory=list)
     themes: dict[tuple[str, str, int], list] = field(default_factory=dict)  # finding -> ThemeMatch list
     quantities: dict[tuple[str, str, int], list] = field(default_factory=dict)  # finding -> Quantity list

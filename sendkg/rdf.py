@@ -362,6 +362,8 @@ class DocumentMapper:
                 g.add((membership, SK.organisationAsPrinted, Literal(person.organisation)))
         if x.lead_inspector:
             g.add((self.inspection, SK.leadInspector, self.person(x.lead_inspector)))
+        for recipient in x.copied_to:
+            self.fact(self.doc, SK.copiedTo, Literal(recipient.value), recipient)
 
     def add_mentions(self) -> None:
         g = self.graph

@@ -46,3 +46,17 @@ def test_every_dated_fact_has_a_mention_naming_its_span(corpus_build):
     graph = corpus_build.graph
     about = set(graph.objects(None, SK.aboutProperty))
     assert {SK.startDate, SK.endDate, SK.letterDate, SK.outcome} <= about
+
+
+def test_the_cc_list_is_recorded_with_its_spans(corpus_build):
+    rows = run(
+        corpus_build.graph,
+        "PREFIX sk: <https://w3id.org/sendkg/ontology#> SELECT ?to WHERE { ?d sk:fileName 'sefton-2019-revisit.txt' ; sk:copiedTo ?to }",
+    ).records()
+    assert {r["to"] for r in rows} == {
+        "Department for Education",
+        "Clinical commissioning group",
+        "Director Public Health for Sefton",
+        "Department of Health and Social Care",
+        "NHS England",
+    }
