@@ -29,7 +29,7 @@ COUNCIL_REPORT = re.compile(r"\b(report\s+to\s*:|purpose\s+of\s+(the\s+)?report)
 ABOUT_INSPECTION = re.compile(
     r"joint\s+local\s+area\s+(send\s+)?inspection|joint\s+local\s+area\s+inspection\s+of\s+special\s+educational", re.I
 )
-BULLET = re.compile(r"^\s*(?:[-–—•■▪◼●◦○·*➢►▸◆♦✓\uf0b7\uf0a7]|o(?=\s)|\(\d+\))(?:\s+|$)")
+BULLET = re.compile(r"^\s*(?:[-–—•■▪◼●◦○·*➢►▸◆♦✓\uf0b7\uf0a7]|o(?=\s)|\(\d+\)|\d{1,2}[.)](?=\s))(?:\s+|$)")
 SALUTATION = re.compile(r"^\s*dear\b", re.I)
 CC = re.compile(r"^\s*cc\s*:", re.I)
 BLANK_PAGE = re.compile(r"this page is intentionally left blank", re.I)
@@ -42,7 +42,8 @@ NUMBERED_HEADING = re.compile(r"^\s*\d+\.0\b")
 MAIN_FINDINGS_INTRO = re.compile(r"(?:main|key|principal)\s+findings\b.*:\s*$|\bfindings\s+(?:of\s+the\s+\w+\s+)?(?:include|were|are)\b.*:\s*$", re.I)
 TERMINAL = re.compile(r"[.!?:;][\"'’”)\]]*\s*$")
 SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*\s*$")
-MARKUP = re.compile(r"\*\*|__")
+NUMBERED_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s")  # '1. Leaders should ...': a table row, not a sub-bullet
+MARKUP = re.compile(r"\*\*|__|^\s{0,3}#{1,6}\s+")
 
 
 def split_lines(text: str) -> list[Line]:
@@ -410,7 +411,8 @@ class TableBuilder:
             if self.two_columns:
                 starts = bool(parts[0]) and ended
             else:
-                starts = ended and not BULLET.match(line.text) and (parts[0][:1].isupper() or parts[0][:1].isdigit())
+                numbered = NUMBERED_ITEM.match(line.text)
+                starts = ended and (numbered or not BULLET.match(line.text)) and (parts[0][:1].isupper() or parts[0][:1].isdigit())
             if starts or not self.rows:
                 self.rows.append(([], [], line.span))
             left, right, span = self.rows[-1]
