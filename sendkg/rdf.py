@@ -22,7 +22,7 @@ from .gazetteer import (
     local_authorities,
     replacing_icb,
 )
-from .model import DateValue, Extraction, Item, Mention, Person, Span, Valued
+from .model import DateValue, Extraction, Item, Person, Span, Valued
 from .resolve import Entity, person_key, resolve, slug
 from .resources import folder
 

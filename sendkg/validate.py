@@ -47,19 +47,19 @@ def validate(graph: Graph) -> Report:
     conforms, results, _ = shacl_validate(
         graph, shacl_graph=shapes(), inference="none", advanced=True, allow_warnings=True
     )
+    def value(result, prop) -> str:
+        found = results.value(result, prop)
+        return "" if found is None else found.n3(graph.namespace_manager)
+
     violations = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
-        def value(prop):
-            found = results.value(result, prop)
-            return "" if found is None else (found.n3(graph.namespace_manager) if hasattr(found, "n3") else str(found))
-
         violations.append(
             Violation(
-                focus=value(SH.focusNode),
-                path=value(SH.resultPath),
+                focus=value(result, SH.focusNode),
+                path=value(result, SH.resultPath),
                 message=str(results.value(result, SH.resultMessage) or ""),
                 shape=str(results.value(result, SH.sourceShape) or ""),
-                severity=value(SH.resultSeverity).removeprefix("sh:"),
+                severity=value(result, SH.resultSeverity).removeprefix("sh:"),
                 focus_iri=str(results.value(result, SH.focusNode) or ""),
             )
         )
