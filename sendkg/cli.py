@@ -28,7 +28,7 @@ def main() -> None:
 @main.command(name="build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "outputs", type=click.Path(path_type=Path), multiple=True, help=f"Repeat for several files. Default: {DEFAULT_GRAPH}")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig"]), default=None, help="Default: from the output's extension.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nq"]), default=None, help="Default: from the output's extension.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against shapes/ before writing it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def build_command(paths: tuple[Path, ...], outputs: tuple[Path, ...], fmt: str | None, validate: bool, quiet: bool) -> None:

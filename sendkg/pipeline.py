@@ -18,7 +18,7 @@ from .nlp import analyse
 from .numbers import measure
 from .official import GRAPH as OFFICIAL_GRAPH
 from .official import official_graph
-from .rdf import ID, document_iri, inspection_iri, to_graph
+from .rdf import ID, document_iri, inspection_iri, to_dataset
 from .resolve import person_key
 from .read import ReadError, find_documents, read
 from .structure import NotAnInspection, structure
@@ -85,7 +85,7 @@ def build(paths: Iterable[Path], *, check: bool = True) -> Build:
     tag(extractions)
     measure(extractions)
     official = official_graph()
-    graph = to_graph(extractions)
+    graph, documents = to_dataset(extractions)
     graph += official
     report = validate(graph) if check else None
     if report is not None and not report.conforms:
@@ -95,7 +95,7 @@ def build(paths: Iterable[Path], *, check: bool = True) -> Build:
             for extraction, violation in culprits.items():
                 failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
             extractions = [x for x in extractions if x not in culprits]
-            graph = to_graph(extractions)
+            graph, documents = to_dataset(extractions)
             graph += official
             report = validate(graph)
-    return Build(graph, extractions, failures, report, named={OFFICIAL_GRAPH: official})
+    return Build(graph, extractions, failures, report, named={**documents, OFFICIAL_GRAPH: official})

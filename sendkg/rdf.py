@@ -92,17 +92,32 @@ def entity_iri(entity: Entity) -> URIRef:
 def to_graph(extractions: list[Extraction]) -> Graph:
     """One graph for all documents: the vocabulary, reference areas and health bodies, shared
     entities, and each document's statements."""
+    return to_dataset(extractions)[0]
+
+
+def document_graph_iri(extraction: Extraction) -> URIRef:
+    return URIRef(f"{BASE}graph/document/{extraction.source.sha256[:16]}")
+
+
+def to_dataset(extractions: list[Extraction]) -> tuple[Graph, dict[URIRef, Graph]]:
+    """The whole graph, and each document's own statements as a named graph (the shared nodes —
+    vocabulary, areas, people, organisations — are in the whole graph only), so that one
+    document can be replaced or withdrawn without touching the others."""
     graph = vocabulary()
     add_reference_areas(graph)
     entities = resolve(extractions)
     for entity in sorted(set(entities.values()), key=lambda e: (e.label, e.key)):
         add_entity(graph, entity)
     add_health_body_codes(graph, extractions, entities)
+    documents: dict[URIRef, Graph] = {}
     for extraction in extractions:
-        DocumentMapper(graph, extraction, entities).add()
+        own = new_graph()
+        DocumentMapper(own, extraction, entities).add()
+        documents[document_graph_iri(extraction)] = own
+        graph += own
     add_roles(graph, extractions)
     link_previous_inspections(graph, extractions)
-    return graph
+    return graph, documents
 
 
 def link_previous_inspections(graph: Graph, extractions: list[Extraction]) -> None:

@@ -8,7 +8,17 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld", "json-ld": "json-ld", "trig": "trig"}
+FORMATS = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "nt": "nt",
+    "ntriples": "nt",
+    "jsonld": "json-ld",
+    "json-ld": "json-ld",
+    "trig": "trig",
+    "nq": "nquads",
+    "nquads": "nquads",
+}
 DEFAULT_GRAPH = URIRef("https://w3id.org/sendkg/graph")
 
 
@@ -19,19 +29,23 @@ def serialise(graph: Graph, fmt: str = "turtle", named: dict[URIRef, Graph] | No
     if rdf_format == "nt":
         lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
         return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
-    if rdf_format == "trig":
+    if rdf_format in ("trig", "nquads"):
         dataset = Dataset()
         for prefix, namespace in graph.namespaces():
             dataset.bind(prefix, namespace)
-        apart = {identifier: part for identifier, part in (named or {}).items()}
+        parts = named or {}
+        apart = set().union(*(set(part) for part in parts.values())) if parts else set()
         main = dataset.graph(DEFAULT_GRAPH)
         for triple in graph:
-            if not any(triple in part for part in apart.values()):
+            if triple not in apart:
                 main.add(triple)
-        for identifier, part in sorted(apart.items()):
+        for identifier in sorted(parts):
             target = dataset.graph(identifier)
-            for triple in part:
+            for triple in parts[identifier]:
                 target.add(triple)
+        if rdf_format == "nquads":
+            lines = dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()
+            return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
         return dataset.serialize(format="trig", encoding="utf-8")
     if rdf_format == "json-ld":
         return graph.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
@@ -56,15 +70,17 @@ def write(graph: Graph, path: Path, fmt: str = "turtle", named: dict[URIRef, Gra
 
 
 def format_for(path: Path) -> str:
-    return {".ttl": "turtle", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld", ".trig": "trig"}.get(Path(path).suffix.lower(), "turtle")
+    return {".ttl": "turtle", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld", ".trig": "trig", ".nq": "nq"}.get(
+        Path(path).suffix.lower(), "turtle"
+    )
 
 
 def load(path: Path) -> Graph:
     graph = Graph()
     fmt = FORMATS[format_for(path)]
-    if fmt == "trig":
+    if fmt in ("trig", "nquads"):
         dataset = Dataset()
-        dataset.parse(path, format="trig")
+        dataset.parse(path, format=fmt)
         for s, p, o, _ in dataset.quads():
             graph.add((s, p, o))
         for prefix, namespace in dataset.namespaces():

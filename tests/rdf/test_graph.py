@@ -60,3 +60,21 @@ def test_the_cc_list_is_recorded_with_its_spans(corpus_build):
         "Department of Health and Social Care",
         "NHS England",
     }
+
+
+def test_each_document_has_its_own_named_graph_in_trig_and_nquads(corpus_build, tmp_path):
+    from rdflib import Dataset
+
+    from sendkg.write import load, write
+
+    trig, nquads, turtle = tmp_path / "g.trig", tmp_path / "g.nq", tmp_path / "g.ttl"
+    for path in (trig, nquads, turtle):
+        write(corpus_build.graph, path, path.suffix.lstrip("."), corpus_build.named)
+    dataset = Dataset()
+    dataset.parse(nquads, format="nquads")
+    names = {str(g.identifier) for g in dataset.graphs() if len(g)}
+    documents = {n for n in names if "/graph/document/" in n}
+    assert len(documents) == len(corpus_build.extractions)
+    assert "https://w3id.org/sendkg/graph/official-statistics" in names
+    assert len(load(trig)) == len(load(nquads)) == len(load(turtle))
+    assert serialise(corpus_build.graph, "nq", corpus_build.named) == nquads.read_bytes()
