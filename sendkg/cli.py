@@ -14,6 +14,8 @@ from .network import build_network, summarise, write_network
 from .pipeline import Build, build
 from .validate import validate as validate_graph
 from .report import render
+from .store import fill as fill_store
+from .store import run as run_in_store
 from .write import format_for, load, write, write_atomic
 
 DEFAULT_GRAPH = Path("output/sendkg.ttl")
@@ -30,8 +32,11 @@ def main() -> None:
 @click.option("-o", "--output", "outputs", type=click.Path(path_type=Path), multiple=True, help=f"Repeat for several files. Default: {DEFAULT_GRAPH}")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nq"]), default=None, help="Default: from the output's extension.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against shapes/ before writing it.")
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None, help="Also fill this embedded Oxigraph store.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def build_command(paths: tuple[Path, ...], outputs: tuple[Path, ...], fmt: str | None, validate: bool, quiet: bool) -> None:
+def build_command(
+    paths: tuple[Path, ...], outputs: tuple[Path, ...], fmt: str | None, validate: bool, store: Path | None, quiet: bool
+) -> None:
     """Build the graph from documents (files or folders; default corpus/)."""
     outputs = outputs or (DEFAULT_GRAPH,)
     result = build(paths or (Path("corpus"),), check=validate)
@@ -48,6 +53,10 @@ def build_command(paths: tuple[Path, ...], outputs: tuple[Path, ...], fmt: str |
     if result.extractions:
         for path in outputs:
             write(result.graph, path, fmt or format_for(path), result.named)
+        if store:
+            quads = fill_store(store, result.graph, result.named)
+            if not quiet:
+                click.echo(f"store: {store} ({quads} quads)")
     if not quiet:
         click.echo(summary(result, outputs))
     sys.exit(0 if result.ok and result.extractions else 1)
@@ -89,10 +98,11 @@ def validate_command(graph: Path) -> None:
 
 @main.command(name="query")
 @click.argument("query")
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_GRAPH, show_default=True)
+@click.option("--graph", type=click.Path(dir_okay=False, path_type=Path), default=None, help=f"Default: {DEFAULT_GRAPH}")
+@click.option("--store", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None, help="Query an embedded store built with `build --store` instead of a file.")
 @click.option("--format", "fmt", type=click.Choice(sorted(queries.FORMATTERS)), default="table", show_default=True)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to VALUE (a literal, or an IRI).")
-def query_command(query: str, graph: Path, fmt: str, params: tuple[str, ...]) -> None:
+def query_command(query: str, graph: Path | None, store: Path | None, fmt: str, params: tuple[str, ...]) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or inline SPARQL."""
     bindings = {}
     for param in params:
@@ -101,7 +111,15 @@ def query_command(query: str, graph: Path, fmt: str, params: tuple[str, ...]) ->
             raise click.BadParameter(f"'{param}' is not NAME=VALUE", param_hint="--param")
         bindings[name] = value
     try:
-        table = queries.run(load(graph), query, bindings)
+        if store:
+            table = run_in_store(store, query, bindings)
+        else:
+            graph = graph or DEFAULT_GRAPH
+            if not graph.is_file():
+                raise click.ClickException(f"no graph at {graph} (run `sendkg build` first)")
+            table = queries.run(load(graph), query, bindings)
+    except click.ClickException:
+        raise
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     except Exception as error:  # a SPARQL syntax error from rdflib's parser
