@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -12,6 +13,7 @@ from . import query as queries
 from .gazetteer import by_key
 from .network import build_network, summarise, write_network
 from .pipeline import Build, build
+from .read import find_documents
 from .validate import validate as validate_graph
 from .report import render
 from .store import fill as fill_store
@@ -33,13 +35,25 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nq"]), default=None, help="Default: from the output's extension.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against shapes/ before writing it.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None, help="Also fill this embedded Oxigraph store.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Documents read in this many processes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def build_command(
-    paths: tuple[Path, ...], outputs: tuple[Path, ...], fmt: str | None, validate: bool, store: Path | None, quiet: bool
+    paths: tuple[Path, ...],
+    outputs: tuple[Path, ...],
+    fmt: str | None,
+    validate: bool,
+    store: Path | None,
+    jobs: int,
+    quiet: bool,
 ) -> None:
     """Build the graph from documents (files or folders; default corpus/)."""
     outputs = outputs or (DEFAULT_GRAPH,)
-    result = build(paths or (Path("corpus"),), check=validate)
+    sources = paths or (Path("corpus"),)
+    if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
+        with click.progressbar(length=len(list(find_documents(sources))), label="reading", file=sys.stderr) as bar:
+            result = build(sources, check=validate, jobs=jobs, progress=bar.update)
+    else:
+        result = build(sources, check=validate, jobs=jobs)
     for failure in result.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:

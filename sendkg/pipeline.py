@@ -6,14 +6,15 @@ every other document is still built.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from .extract import DocumentError, extract
-from .model import Extraction, Source
+from .model import Extraction
 from .nlp import analyse
 from .numbers import measure
 from .official import GRAPH as OFFICIAL_GRAPH
@@ -48,21 +49,36 @@ class Build:
         return not self.failures and (self.report is None or self.report.conforms)
 
 
-def extract_documents(paths: Iterable[Path]) -> tuple[list[Extraction], list[Failure]]:
-    failures: list[Failure] = []
-    layouts = []
-    for path in find_documents(paths):
-        try:
-            source: Source = read(path)
-            layouts.append(structure(source))
-        except (ReadError, NotAnInspection) as error:
-            failures.append(Failure(path, getattr(error, "reason", None) or str(error)))
-    extractions = []
-    for layout, doc in zip(layouts, analyse(layout.source.text for layout in layouts)):
-        try:
-            extractions.append(extract(layout, doc))
-        except DocumentError as error:
-            failures.append(Failure(layout.source.path, str(error)))
+def extract_document(path: Path) -> Extraction | Failure:
+    """One document from file to extraction, or the one-line reason it cannot be."""
+    try:
+        layout = structure(read(path))
+        return extract(layout, next(analyse([layout.source.text])))
+    except (ReadError, NotAnInspection, DocumentError) as error:
+        return Failure(path, getattr(error, "reason", None) or str(error))
+
+
+def extract_documents(
+    paths: Iterable[Path], jobs: int = 1, progress: Callable[[int], None] | None = None
+) -> tuple[list[Extraction], list[Failure]]:
+    """Every document, in the order of the paths; with jobs > 1 in that many processes. The order
+    of the results, and so the output, does not depend on the number of jobs."""
+    documents = list(find_documents(paths))
+    if jobs > 1 and len(documents) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = []
+            for result in pool.map(extract_document, documents, chunksize=max(1, len(documents) // (jobs * 8))):
+                results.append(result)
+                if progress:
+                    progress(1)
+    else:
+        results = []
+        for document in documents:
+            results.append(extract_document(document))
+            if progress:
+                progress(1)
+    extractions = [r for r in results if isinstance(r, Extraction)]
+    failures = [r for r in results if isinstance(r, Failure)]
     return extractions, failures
 
 
@@ -80,8 +96,10 @@ def documents_behind(report: Report, extractions: list[Extraction]) -> dict[Extr
     return culprits
 
 
-def build(paths: Iterable[Path], *, check: bool = True) -> Build:
-    extractions, failures = extract_documents(paths)
+def build(
+    paths: Iterable[Path], *, check: bool = True, jobs: int = 1, progress: Callable[[int], None] | None = None
+) -> Build:
+    extractions, failures = extract_documents(paths, jobs, progress)
     tag(extractions)
     measure(extractions)
     official = official_graph()

@@ -172,3 +172,10 @@ def test_network_and_report_commands_write_their_files(runner, graph_file, tmp_p
     page = tmp_path / "report.html"
     result = runner.invoke(main, ["report", "--graph", str(graph_file), "-o", str(page)])
     assert result.exit_code == 0 and page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_same_bytes_whatever_the_number_of_jobs(runner, tmp_path):
+    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    assert runner.invoke(main, ["build", str(LETTERS), "-o", str(one), "-q"]).exit_code == 0
+    assert runner.invoke(main, ["build", str(LETTERS), "-o", str(two), "-q", "--jobs", "2"]).exit_code == 0
+    assert one.read_bytes() == two.read_bytes()
