@@ -34,7 +34,7 @@ NEXT_STEPS = re.compile(r"[^.\n]*\bnext\s+steps\b[^\n]*", re.I)
 AREA_IN_PROSE = re.compile(
     r"\b(?:inspection|revisit|disability|disabilities|SEND)\s+(?:for|in|of)\s+(?P<area>[A-Z][\w'’.\-]*(?:\s+(?:upon|on|and|with|of)?\s*[A-Z][\w'’.\-]*){0,4})"
 )
-PREVIOUS_LABEL = re.compile(r"\bdates?\s+of\s+(?:the\s+)?previous\s+inspection\s*:", re.I)
+PREVIOUS_LABEL = re.compile(r"\bdates?\s+of\s+(?:the\s+)?previous\s+inspections?\s*:", re.I)
 OUTCOMES = tuple((re.compile(o["pattern"], re.I), o["outcome"]) for o in jsonl("patterns/outcomes.jsonl"))
 PREVIOUS = re.compile(r"(?:previous|initial)\s+inspection\b[^.\n]{0,80}", re.I)
 LETTER_REFERENCE = re.compile(r"joint\s+local\s+area\s+send\s+inspection\s+(?:in|of)\s+[^\t\n\d]+?\s+(?=\d)", re.I)

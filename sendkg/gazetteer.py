@@ -119,7 +119,12 @@ def find_area(text: str) -> LocalAuthority | None:
     key = normalise_place(text)
     if key in index:
         return index[key]
-    return index.get(normalise_place(ADMINISTRATIVE.sub("", text.strip())))
+    bare = ADMINISTRATIVE.sub("", text.strip())
+    found = index.get(normalise_place(bare))
+    if found is None:
+        # 'City of York', 'Nottingham City': the city's own name
+        found = index.get(normalise_place(re.sub(r"^city\s+of\s+|\s+city$", "", bare, flags=re.I)))
+    return found
 
 
 def find_area_within(text: str) -> LocalAuthority | None:

@@ -26,9 +26,9 @@ if not Span.has_extension("sendkg_kind"):
 
 
 def analysis_text(text: str) -> str:
-    """The text spaCy sees, offsets equal to the source's: markdown emphasis becomes spaces. Tabs (a
+    """The text spaCy sees, offsets equal to the source's: markdown emphasis (* and **) becomes spaces. Tabs (a
     column break) stay, and no pattern crosses one, so no name runs from one table cell into the next."""
-    return text.replace("**", "  ")
+    return text.replace("*", " ")
 
 
 def compile_patterns(name: str) -> list[tuple[re.Pattern, dict]]:
@@ -68,10 +68,13 @@ class Introductions:
                 if not name or any(x.search(name) for x in self.excluded):
                     continue
                 span = doc.char_span(start, start + len(name), label="ORGANISATION", alignment_mode="expand")
-                if span is None or (span.start_char, span.end_char) in found:
+                if span is None:
                     continue
-                desc = match.groupdict().get("desc") or ""
-                span._.sendkg_kind = spec.get("type") or self.type_of(desc)
+                kind = spec.get("type") or self.type_of(match.groupdict().get("desc") or "")
+                known = found.get((span.start_char, span.end_char))
+                if known is not None and known._.sendkg_kind != "other":
+                    continue  # the same name found again; a specific type ('forum') beats 'other'
+                span._.sendkg_kind = kind
                 found[(span.start_char, span.end_char)] = span
         return sorted(filter_spans(found.values()), key=lambda span: span.start_char)
 

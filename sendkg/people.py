@@ -59,10 +59,14 @@ def take_name(tokens: list[str], i: int) -> tuple[list[str], int] | None:
         token = tokens[j]
         if token == ",":
             break
-        if token.lower() in particles and j + 1 < len(tokens) and is_name_token(tokens[j + 1]):
-            name.append(token)
-            j += 1
-            continue
+        if token.lower() in particles and name:
+            k = j
+            while k < len(tokens) and tokens[k].lower() in particles:
+                k += 1
+            if k < len(tokens) and is_name_token(tokens[k]) and k - j <= 2:
+                name.extend(tokens[j:k])
+                j = k
+                continue
         if not is_name_token(token) or is_post_nominal(token):
             break
         name.append(token.rstrip(","))
@@ -290,7 +294,7 @@ def head_ahead(
     """Index just after the organisation head word ('Group', 'Council') within reach of i."""
     heads = heads or words("org-heads.jsonl")
     for j in range(i, min(len(tokens), i + limit)):
-        if tokens[j] == LINE and j > i + 1 and not cross_lines:
+        if tokens[j] in (LINE, ",") and j > i + 1 and not cross_lines:
             break
         if is_honorific(tokens[j]):
             break
@@ -404,8 +408,10 @@ def partnership_people(block: Block, source_text: str) -> list[Person]:
             continue
         last = next((i for i in range(first + 1, len(texts)) if WEBSITE.search(texts[i])), len(texts))
         organisation = tidy(join_lines(texts[:first])) or None
-        name, role = split_name_role(join_lines(texts[first:last]))
-        if name:
-            start = column[first][1]
-            people.append(Person(name, role, organisation, Span(start, start + len(column[first][0]))))
+        starts = [i for i in range(first, last) if i == first or (is_person_line(texts[i]) and split_name_role(texts[i - 1])[1])]
+        for begin, end in zip(starts, starts[1:] + [last]):
+            name, role = split_name_role(join_lines(texts[begin:end]))
+            if name:
+                at = column[begin][1]
+                people.append(Person(name, role, organisation, Span(at, at + len(column[begin][0]))))
     return people

@@ -33,9 +33,10 @@ BULLET = re.compile(r"^\s*(?:[-–—•■▪◼●◦○·*➢►▸◆♦✓\
 SALUTATION = re.compile(r"^\s*dear\b", re.I)
 CC = re.compile(r"^\s*cc\s*:", re.I)
 BLANK_PAGE = re.compile(r"this page is intentionally left blank", re.I)
-VERDICT = re.compile(r"\bprogress\b.*\bweakness|\bweakness.*\bprogress\b", re.I)
+VERDICT = re.compile(r"\b(?:made|making)\b.*\bprogress\b|\bprogress\b.*\b(?:been|was)\s+made\b", re.I)
 INSUFFICIENT = re.compile(
-    r"\b(?:not|insufficient|no|limited|inadequate)\b[^.]*?\bprogress\b|\bprogress\b[^.]*?\b(?:not|insufficient)\b", re.I
+    r"\b(?:not|insufficient|no|little|limited|inadequate|minimal)\b[^.]*?\bprogress\b|\bprogress\b[^.]*?\b(?:not|insufficient)\b",
+    re.I,
 )
 NUMBERED_PARAGRAPH = re.compile(r"^\s*(?:[-–•■▪●*]\s+)?\d+\.\d+\b")
 NUMBERED_HEADING = re.compile(r"^\s*\d+\.0\b")
@@ -43,7 +44,7 @@ MAIN_FINDINGS_INTRO = re.compile(r"(?:main|key|principal)\s+findings\b.*:\s*$|\b
 TERMINAL = re.compile(r"[.!?:;][\"'’”)\]]*\s*$")
 SENTENCE_END = re.compile(r"[.!?][\"'’”)\]]*\s*$")
 NUMBERED_ITEM = re.compile(r"^\s*\d{1,2}[.)]\s")  # '1. Leaders should ...': a table row, not a sub-bullet
-MARKUP = re.compile(r"\*\*|__|^\s{0,3}#{1,6}\s+")
+MARKUP = re.compile(r"\*\*|__|^\s{0,3}#{1,6}\s+|(?<=\S)\*(?=[\s.,;:)]|$)|(?<=[\s(])\*(?=\S)")
 
 
 def split_lines(text: str) -> list[Line]:
@@ -97,7 +98,11 @@ def match_heading(line: Line, known: list[Heading]) -> Heading | None:
 
 def structure(source: Source) -> Layout:
     lines = split_lines(source.text)
-    title_index = next((i for i, line in enumerate(lines) if TITLE.match(line.text)), None)
+    titles = [i for i, line in enumerate(lines) if TITLE.match(line.text)]
+    # In council papers a cover report may be headed like the letter: the letter's title follows 'Dear ...'.
+    title_index = next(
+        (i for i in titles if any(SALUTATION.match(l.text) for l in lines[max(0, i - 15) : i])), titles[0] if titles else None
+    )
     if title_index is not None:
         return structure_letter(source, lines, title_index)
     report_title = REPORT_TITLE.search(source.text[:1500])
@@ -255,6 +260,9 @@ def read_sections(
         line = lines[index]
         if line.blank:
             continue
+        wraps = index > 0 and not lines[index - 1].blank and builder is not None and bool(builder.items) and (
+            builder.items[-1].span.end == lines[index - 1].span.end
+        )
         heading = match_heading(line, known)
         if heading and heading.end:
             end = index
@@ -270,7 +278,7 @@ def read_sections(
         if builder is None:
             continue
         text_line = line.text.strip()
-        if not BULLET.match(line.text) and len(text_line) < 300 and VERDICT.search(text_line):
+        if revisit and not BULLET.match(line.text) and len(text_line) < 300 and VERDICT.search(text_line):
             block_items = builder.items[since_verdict:]
             if block_items:
                 weakness = next(
@@ -282,7 +290,9 @@ def read_sections(
                 warnings.append(f"a progress verdict with no weakness before it at offset {line.span.start}")
             since_verdict = len(builder.items)
             continue
-        if not builder.take(line):
+        if wraps and builder.items and not BULLET.match(line.text) and not match_heading(line, known):
+            builder.extend(line)  # a line wrapped inside a bullet (text laid out line by line, as from a PDF)
+        elif not builder.take(line):
             builder.paragraph(line)
     close()
     if not sections:
@@ -409,7 +419,8 @@ class TableBuilder:
             parts = cells(line)
             ended = not self.rows or SENTENCE_END.search(" ".join(self.rows[-1][1]))
             if self.two_columns:
-                starts = bool(parts[0]) and ended
+                left_open = bool(self.rows) and bool(self.rows[-1][0]) and re.search(r"(?:\band|,|&)\s*$", self.rows[-1][0][-1])
+                starts = bool(parts[0]) and ended and not left_open
             else:
                 numbered = NUMBERED_ITEM.match(line.text)
                 starts = ended and (numbered or not BULLET.match(line.text)) and (parts[0][:1].isupper() or parts[0][:1].isdigit())
@@ -433,6 +444,13 @@ class TableBuilder:
         return result
 
 
+def joined(paragraph: list[Line], text: str) -> Item:
+    """A paragraph's lines as one item (a finding printed without its bullet mark)."""
+    start, _ = content_span(paragraph[0], text)
+    words = " ".join(content_span(line, text)[1] for line in paragraph)
+    return Item(" ".join(words.split()), Span(start, paragraph[-1].span.end))
+
+
 def is_repeated_heading(line: Line) -> bool:
     return any(c.lower() in ("areas for priority action", "areas for improvement") for c in cells(line))
 
@@ -452,7 +470,7 @@ def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layo
     def close() -> None:
         if section is None or section.polarity is None:
             return
-        items = table.items() if table else builder.items if builder else []
+        items = table.items() if table else (builder.items or builder.paragraphs) if builder else []
         if items:
             sections.append(Section(section.section, section.polarity, heading_span, tuple(items)))
 
@@ -477,6 +495,8 @@ def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layo
         elif builder and builder.take(paragraph[0]):
             for line in paragraph[1:]:
                 builder.extend(line)
+        elif builder:
+            builder.paragraphs.append(joined(paragraph, source.text))
     close()
     if not sections:
         warnings.append("no findings sections found")

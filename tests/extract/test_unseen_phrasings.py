@@ -119,3 +119,43 @@ def test_addressees_with_organisations_on_their_own_lines_and_commas_in_ccg_name
         ("Jacqui Jones", "Executive Director, Adults, Children and Education", "Bristol City Council"),
         ("Julia Ross", "Chief Executive", "NHS Bristol, North Somerset and South Gloucestershire CCG"),
     ]
+
+
+def test_lines_wrapped_inside_a_bullet_stay_in_it():
+    text = LETTER.replace(
+        "• The local offer is now easy to find.",
+        "• The local offer is now easy to find. Parents use it.\nSchools link to it from their websites.",
+    )
+    layout = structure(Source(Path("rutland.txt"), text, "0" * 64, "text/plain"))
+    items = [item.text for section in layout.sections for item in section.items]
+    assert "The local offer is now easy to find. Parents use it. Schools link to it from their websites." in items
+
+
+def test_a_cover_report_headed_like_the_letter_is_not_the_letter():
+    cover = "Joint Local Area SEND Inspection in Leicester\n\nThe panel is asked to note the letter.\n\n"
+    layout = structure(Source(Path("papers.txt"), cover + LETTER, "0" * 64, "text/plain"))
+    assert "Rutland" in layout.source.text[layout.title.start : layout.title.end]
+
+
+@pytest.mark.parametrize(
+    ("segment", "expected"),
+    [
+        (
+            "Ms Jo Bloggs, Director of Children, Young People and Families, Hull City Council",
+            [("Jo Bloggs", "Director of Children, Young People and Families", "Hull City Council")],
+        ),
+        (
+            "Jean-Paul van der Berg, Local Area Nominated Officer",
+            [("Jean-Paul van der Berg", "Local Area Nominated Officer", None)],
+        ),
+    ],
+)
+def test_roles_with_commas_and_names_with_two_particles(segment, expected):
+    from sendkg.people import parse_addressees
+
+    assert parse_addressees(segment) == expected
+
+
+def test_areas_named_as_cities():
+    assert find_area("City of York").name == "York"
+    assert find_area("Nottingham City").name == "Nottingham"
