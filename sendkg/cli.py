@@ -16,9 +16,11 @@ from .pipeline import Build, build
 from .read import find_documents
 from .validate import validate as validate_graph
 from .report import render
+from .server import LoadError, serve
+from .server import load as load_graphs
 from .store import fill as fill_store
 from .store import run as run_in_store
-from .write import format_for, load, write, write_atomic
+from .write import format_for, load, load_dataset, write, write_atomic
 
 DEFAULT_GRAPH = Path("output/sendkg.ttl")
 
@@ -167,6 +169,36 @@ def report_command(graph: Path, output: Path) -> None:
     """Write a self-contained HTML page: themes by area, inspections over time, the network."""
     write_atomic(render(load(graph)).encode("utf-8"), output)
     click.echo(f"written: {output}")
+
+
+@main.command(name="serve")
+@click.option("--store", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("output/store"), show_default=True)
+@click.option("--port", type=int, default=7879, show_default=True)
+def serve_command(store: Path, port: int) -> None:
+    """Answer SPARQL 1.1 Protocol queries over the store on 127.0.0.1 (read-only), until Ctrl-C."""
+    server = serve(store, "127.0.0.1", port)
+    click.echo(f"serving {store} at http://127.0.0.1:{port}/sparql (the page at http://127.0.0.1:{port}/)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command(name="load")
+@click.option("--endpoint", required=True, help="A SPARQL 1.1 Graph Store Protocol URL, e.g. http://localhost:7878/store")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("output/sendkg.trig"), show_default=True)
+@click.option("--timeout", type=float, default=30.0, show_default=True)
+def load_command(endpoint: str, graph: Path, timeout: float) -> None:
+    """PUT each named graph to a Graph Store Protocol server (replace semantics). Credentials, if
+    any, come from SENDKG_USER and SENDKG_PASSWORD."""
+    whole, named = load_dataset(graph)
+    try:
+        sent = load_graphs(whole, named, endpoint, timeout)
+    except LoadError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"loaded {sum(sent.values())} triples in {len(sent)} graphs into {endpoint}")
 
 
 @main.command(name="queries")

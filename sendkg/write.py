@@ -88,3 +88,23 @@ def load(path: Path) -> Graph:
         return graph
     graph.parse(path, format=fmt)
     return graph
+
+
+def load_dataset(path: Path) -> tuple[Graph, dict[URIRef, Graph]]:
+    """A graph file as (everything, named graphs): TriG and N-Quads keep their named graphs apart."""
+    fmt = FORMATS[format_for(path)]
+    if fmt not in ("trig", "nquads"):
+        return load(path), {}
+    dataset = Dataset()
+    dataset.parse(path, format=fmt)
+    graph, named = Graph(), {}
+    for part in dataset.graphs():
+        if not len(part):
+            continue
+        for triple in part:
+            graph.add(triple)
+        if part.identifier != DEFAULT_GRAPH and isinstance(part.identifier, URIRef) and "graph/" in str(part.identifier):
+            named[part.identifier] = Graph()
+            for triple in part:
+                named[part.identifier].add(triple)
+    return graph, named
