@@ -38,6 +38,8 @@ def main() -> None:
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against shapes/ before writing it.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None, help="Also fill this embedded Oxigraph store.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Documents read in this many processes.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("output/.cache"), show_default=True, help="Extractions of documents already read.")
+@click.option("--no-cache", is_flag=True, help="Read every document again.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def build_command(
     paths: tuple[Path, ...],
@@ -46,6 +48,8 @@ def build_command(
     validate: bool,
     store: Path | None,
     jobs: int,
+    cache: Path,
+    no_cache: bool,
     quiet: bool,
 ) -> None:
     """Build the graph from documents (files or folders; default corpus/)."""
@@ -53,9 +57,9 @@ def build_command(
     sources = paths or (Path("corpus"),)
     if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
         with click.progressbar(length=len(list(find_documents(sources))), label="reading", file=sys.stderr) as bar:
-            result = build(sources, check=validate, jobs=jobs, progress=bar.update)
+            result = build(sources, check=validate, jobs=jobs, progress=bar.update, cache=None if no_cache else cache)
     else:
-        result = build(sources, check=validate, jobs=jobs)
+        result = build(sources, check=validate, jobs=jobs, cache=None if no_cache else cache)
     for failure in result.failures:
         click.echo(f"error: {failure}", err=True)
     if not quiet:

@@ -6,9 +6,12 @@ every other document is still built.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache as cache_function
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -25,6 +28,7 @@ from .read import ReadError, find_documents, read
 from .structure import NotAnInspection, structure
 from .themes import tag
 from .validate import Report, Violation, validate
+from .write import write_atomic
 
 
 @dataclass(frozen=True)
@@ -49,17 +53,48 @@ class Build:
         return not self.failures and (self.report is None or self.report.conforms)
 
 
-def extract_document(path: Path) -> Extraction | Failure:
-    """One document from file to extraction, or the one-line reason it cannot be."""
+def extract_document(path: Path, cache: Path | None = None) -> Extraction | Failure:
+    """One document from file to extraction, or the one-line reason it cannot be. With a cache, a
+    document whose bytes and extractor version were seen before is not processed again."""
+    entry = cache_entry(path, cache) if cache else None
+    if entry is not None and entry.is_file():
+        result = pickle.loads(entry.read_bytes())
+        if isinstance(result, Extraction):
+            result.layout = replace(result.layout, source=replace(result.layout.source, path=path))
+            return result
+        return Failure(path, result.reason)
     try:
         layout = structure(read(path))
-        return extract(layout, next(analyse([layout.source.text])))
+        result: Extraction | Failure = extract(layout, next(analyse([layout.source.text])))
     except (ReadError, NotAnInspection, DocumentError) as error:
-        return Failure(path, getattr(error, "reason", None) or str(error))
+        result = Failure(path, getattr(error, "reason", None) or str(error))
+    if entry is not None:
+        write_atomic(pickle.dumps(result), entry)
+    return result
+
+
+def cache_entry(path: Path, cache: Path) -> Path | None:
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return cache / f"{extractor_version()}-{digest}.pickle"
+
+
+@cache_function
+def extractor_version() -> str:
+    """A digest of the code and data that turn a file into an extraction: change either and every
+    document is read again."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for file in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".jsonl", ".csv")):
+        digest.update(file.relative_to(package).as_posix().encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def extract_documents(
-    paths: Iterable[Path], jobs: int = 1, progress: Callable[[int], None] | None = None
+    paths: Iterable[Path], jobs: int = 1, progress: Callable[[int], None] | None = None, cache: Path | None = None
 ) -> tuple[list[Extraction], list[Failure]]:
     """Every document, in the order of the paths; with jobs > 1 in that many processes. The order
     of the results, and so the output, does not depend on the number of jobs."""
@@ -67,14 +102,15 @@ def extract_documents(
     if jobs > 1 and len(documents) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = []
-            for result in pool.map(extract_document, documents, chunksize=max(1, len(documents) // (jobs * 8))):
+            chunks = max(1, len(documents) // (jobs * 8))
+            for result in pool.map(extract_document, documents, [cache] * len(documents), chunksize=chunks):
                 results.append(result)
                 if progress:
                     progress(1)
     else:
         results = []
         for document in documents:
-            results.append(extract_document(document))
+            results.append(extract_document(document, cache))
             if progress:
                 progress(1)
     extractions = [r for r in results if isinstance(r, Extraction)]
@@ -97,9 +133,14 @@ def documents_behind(report: Report, extractions: list[Extraction]) -> dict[Extr
 
 
 def build(
-    paths: Iterable[Path], *, check: bool = True, jobs: int = 1, progress: Callable[[int], None] | None = None
+    paths: Iterable[Path],
+    *,
+    check: bool = True,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    cache: Path | None = None,
 ) -> Build:
-    extractions, failures = extract_documents(paths, jobs, progress)
+    extractions, failures = extract_documents(paths, jobs, progress, cache)
     tag(extractions)
     measure(extractions)
     official = official_graph()

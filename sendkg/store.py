@@ -17,10 +17,24 @@ from .write import serialise
 
 
 def fill(path: Path, graph: Graph, named: dict[URIRef, Graph]) -> int:
-    """Replace the store's contents with the graph; returns the number of quads."""
+    """Bring the store to the graph, touching only what changed: a named graph that is no longer
+    built is removed, a new one added, one already there (same document bytes, same IRI) kept;
+    the shared graph is replaced. Returns the number of quads."""
     store = ox.Store(str(path))
-    store.clear()
-    store.bulk_load(serialise(graph, "nq", named), ox.RdfFormat.N_QUADS)
+    wanted = {ox.NamedNode(str(identifier)) for identifier in named}
+    for present in list(store.named_graphs()):
+        if present not in wanted:
+            store.remove_graph(present)
+    store.clear_graph(ox.DefaultGraph())
+    new = {identifier: part for identifier, part in named.items() if not store.contains_named_graph(ox.NamedNode(str(identifier)))}
+    apart = set().union(*(set(part) for part in named.values())) if named else set()
+    shared = Graph()
+    for triple in graph:
+        if triple not in apart:
+            shared.add(triple)
+    store.bulk_load(serialise(shared, "nt"), ox.RdfFormat.N_TRIPLES)
+    for identifier, part in sorted(new.items()):
+        store.bulk_load(serialise(part, "nt"), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(identifier)))
     store.flush()
     return len(store)
 

@@ -30,26 +30,44 @@ def serialise(graph: Graph, fmt: str = "turtle", named: dict[URIRef, Graph] | No
         lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
         return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
     if rdf_format in ("trig", "nquads"):
-        dataset = Dataset()
-        for prefix, namespace in graph.namespaces():
-            dataset.bind(prefix, namespace)
-        parts = named or {}
+        parts = dict(named or {})
         apart = set().union(*(set(part) for part in parts.values())) if parts else set()
-        main = dataset.graph(DEFAULT_GRAPH)
+        main = Graph()
+        for prefix, namespace in graph.namespaces():
+            main.bind(prefix, namespace)
         for triple in graph:
             if triple not in apart:
                 main.add(triple)
-        for identifier in sorted(parts):
-            target = dataset.graph(identifier)
-            for triple in parts[identifier]:
-                target.add(triple)
         if rdf_format == "nquads":
+            dataset = Dataset()
+            for identifier, part in [(DEFAULT_GRAPH, main), *parts.items()]:
+                target = dataset.graph(identifier)
+                for triple in part:
+                    target.add(triple)
             lines = dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()
             return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
-        return dataset.serialize(format="trig", encoding="utf-8")
+        return trig(graph, [(DEFAULT_GRAPH, main), *sorted(parts.items())])
     if rdf_format == "json-ld":
         return graph.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
     return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def trig(prefixes: Graph, graphs: list[tuple[URIRef, Graph]]) -> bytes:
+    """TriG written graph by graph in a fixed order, each as Turtle, so the bytes are the same on
+    every run (rdflib's own TriG writer orders graphs as its store happens to)."""
+    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.namespaces()) if prefix)
+    blocks = []
+    for identifier, part in graphs:
+        body = Graph()
+        for prefix, namespace in prefixes.namespaces():
+            body.bind(prefix, namespace, replace=True)
+        for triple in part:
+            body.add(triple)
+        turtle = body.serialize(format="turtle")
+        statements = "\n".join(line for line in turtle.splitlines() if not line.startswith("@prefix")).strip()
+        indented = "\n".join(f"    {line}" if line else "" for line in statements.splitlines())
+        blocks.append(f"<{identifier}> {{\n{indented}\n}}\n")
+    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def write_atomic(data: bytes, path: Path) -> None:

@@ -1,0 +1,46 @@
+"""Incremental rebuilds: an unchanged document is not read again; a changed one replaces exactly
+its named graph in the store, a removed one removes it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+
+from sendkg import pipeline
+from sendkg.pipeline import build
+from sendkg.store import fill
+from tests.conftest import LETTERS
+
+
+def named_graphs(path) -> set[str]:
+    store = ox.Store.read_only(str(path))
+    return {g.value for g in store.named_graphs()}
+
+
+def test_changing_one_document_replaces_only_its_graph(tmp_path, monkeypatch):
+    corpus, cache, store = tmp_path / "corpus", tmp_path / "cache", tmp_path / "store"
+    corpus.mkdir()
+    for name in ("st-helens-2018.txt", "sefton-2019-revisit.txt", "stoke-on-trent-2016.txt"):
+        shutil.copy(LETTERS / name, corpus / name)
+    first = build([corpus], cache=cache)
+    fill(store, first.graph, first.named)
+    before = named_graphs(store)
+
+    reads = []
+    real_read = pipeline.read
+    monkeypatch.setattr(pipeline, "read", lambda path: reads.append(path.name) or real_read(path))
+    changed = corpus / "sefton-2019-revisit.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = build([corpus], cache=cache)
+    fill(store, second.graph, second.named)
+    after = named_graphs(store)
+
+    assert reads == ["sefton-2019-revisit.txt"]
+    assert len(before - after) == 1 and len(after - before) == 1
+    assert len(after & before) == len(before) - 1  # every other document's graph (and the official one) untouched
+
+    (corpus / "stoke-on-trent-2016.txt").unlink()
+    third = build([corpus], cache=cache)
+    fill(store, third.graph, third.named)
+    assert len(named_graphs(store)) == len(after) - 1
