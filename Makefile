@@ -3,7 +3,8 @@ PY     := $(VENV)/bin/python
 SENDKG := $(VENV)/bin/sendkg
 GRAPH  := output/sendkg.ttl
 
-.PHONY: install graph validate test clean
+.PHONY: install graph validate test clean bench
+BENCH_SIZES ?= 100 1000 5000
 
 install: $(VENV)/.installed
 
@@ -24,3 +25,6 @@ test: install
 
 clean:
 	rm -rf $(VENV) output/*.ttl
+
+bench: install
+	$(PY) bench/national.py $(BENCH_SIZES)
