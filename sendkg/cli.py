@@ -54,9 +54,9 @@ def build_command(
 ) -> None:
     """Build the graph from documents (files or folders; default corpus/)."""
     outputs = outputs or (DEFAULT_GRAPH,)
-    sources = paths or (Path("corpus"),)
+    sources = list(find_documents(paths or (Path("corpus"),)))
     if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
-        with click.progressbar(length=len(list(find_documents(sources))), label="reading", file=sys.stderr) as bar:
+        with click.progressbar(length=len(sources), label="reading", file=sys.stderr) as bar:
             result = build(sources, check=validate, jobs=jobs, progress=bar.update, cache=None if no_cache else cache)
     else:
         result = build(sources, check=validate, jobs=jobs, cache=None if no_cache else cache)

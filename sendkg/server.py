@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .query import bundled
-from .write import DEFAULT_GRAPH
+from .write import DEFAULT_GRAPH, shared_part
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -121,13 +121,8 @@ def credentials() -> str | None:
 def load(graph: Graph, named: dict[URIRef, Graph], endpoint: str, timeout: float = 30.0) -> dict[str, int]:
     """PUT every graph (the shared one and each named one) to a Graph Store Protocol endpoint.
     Returns triples sent per graph IRI."""
-    apart = set().union(*(set(part) for part in named.values())) if named else set()
-    shared = Graph()
-    for triple in graph:
-        if triple not in apart:
-            shared.add(triple)
     sent = {}
-    for identifier, part in [(DEFAULT_GRAPH, shared), *sorted(named.items())]:
+    for identifier, part in [(DEFAULT_GRAPH, shared_part(graph, named)), *sorted(named.items())]:
         put(endpoint, str(identifier), part.serialize(format="nt", encoding="utf-8"), timeout)
         sent[str(identifier)] = len(part)
     return sent

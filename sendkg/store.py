@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .query import Table, query_text
-from .write import serialise
+from .write import serialise, shared_part
 
 
 def fill(path: Path, graph: Graph, named: dict[URIRef, Graph]) -> int:
@@ -27,12 +27,7 @@ def fill(path: Path, graph: Graph, named: dict[URIRef, Graph]) -> int:
             store.remove_graph(present)
     store.clear_graph(ox.DefaultGraph())
     new = {identifier: part for identifier, part in named.items() if not store.contains_named_graph(ox.NamedNode(str(identifier)))}
-    apart = set().union(*(set(part) for part in named.values())) if named else set()
-    shared = Graph()
-    for triple in graph:
-        if triple not in apart:
-            shared.add(triple)
-    store.bulk_load(serialise(shared, "nt"), ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(serialise(shared_part(graph, named), "nt"), ox.RdfFormat.N_TRIPLES)
     for identifier, part in sorted(new.items()):
         store.bulk_load(serialise(part, "nt"), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(identifier)))
     store.flush()

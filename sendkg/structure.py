@@ -406,13 +406,14 @@ class TableBuilder:
     wrapped lines, sub-bullets, a row split by a page break.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, known: list[Heading]) -> None:
         self.rows: list[tuple[list[str], list[str], Span]] = []
         self.two_columns = False
+        self.headings = [h.pattern for h in known if h.table]
 
     def add(self, paragraph: list[Line]) -> None:
         for line in paragraph:
-            if TABLE_HEADER.match(line.text) or is_repeated_heading(line):
+            if TABLE_HEADER.match(line.text) or self.is_header(line):
                 self.two_columns = self.two_columns or "\t" in line.text
                 continue
             self.two_columns = self.two_columns or "\t" in line.text
@@ -435,6 +436,10 @@ class TableBuilder:
                 right.append(" ".join(parts))
             self.rows[-1] = (left, right, Span(span.start, line.span.end))
 
+    def is_header(self, line: Line) -> bool:
+        """A table repeats its section's heading as a column header."""
+        return any(pattern.search(cell) for cell in cells(line) for pattern in self.headings)
+
     def items(self) -> list[Item]:
         result = []
         for left, right, span in self.rows:
@@ -449,10 +454,6 @@ def joined(paragraph: list[Line], text: str) -> Item:
     start, _ = content_span(paragraph[0], text)
     words = " ".join(content_span(line, text)[1] for line in paragraph)
     return Item(" ".join(words.split()), Span(start, paragraph[-1].span.end))
-
-
-def is_repeated_heading(line: Line) -> bool:
-    return any(c.lower() in ("areas for priority action", "areas for improvement") for c in cells(line))
 
 
 def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layout:
@@ -485,7 +486,7 @@ def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layo
             close()
             section, heading_span = heading, paragraph[0].span
             builder = ItemBuilder(source.text) if heading.polarity and not heading.table else None
-            table = TableBuilder() if heading.table else None
+            table = TableBuilder(known) if heading.table else None
             continue
         if section is None:
             continue

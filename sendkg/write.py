@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 FORMATS = {
     "turtle": "turtle",
@@ -34,13 +35,7 @@ def serialise(graph: Graph, fmt: str = "turtle", named: dict[URIRef, Graph] | No
         return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
     if rdf_format in ("trig", "nquads"):
         parts = dict(named or {})
-        apart = set().union(*(set(part) for part in parts.values())) if parts else set()
-        main = Graph()
-        for prefix, namespace in graph.namespaces():
-            main.bind(prefix, namespace)
-        for triple in graph:
-            if triple not in apart:
-                main.add(triple)
+        main = shared_part(graph, parts)
         if rdf_format == "nquads":
             dataset = Dataset()
             for identifier, part in [(DEFAULT_GRAPH, main), *parts.items()]:
@@ -68,6 +63,19 @@ def turtle(graph: Graph) -> bytes:
     header = sorted(line for line in lines if line.startswith("@prefix"))
     body = [line for line in lines if not line.startswith("@prefix")]
     return ("\n".join(header) + "\n\n" + "\n".join(body).lstrip("\n")).encode("utf-8")
+
+
+def shared_part(graph: Graph, named: dict[URIRef, Graph]) -> Graph:
+    """The triples of `graph` in none of the named graphs: the shared nodes (vocabulary, areas,
+    people, organisations) that TriG, N-Quads, the store and a Graph Store load keep apart."""
+    apart = set().union(*(set(part) for part in named.values())) if named else set()
+    shared = Graph()
+    for prefix, namespace in graph.namespaces():
+        shared.bind(prefix, namespace)
+    for triple in graph:
+        if triple not in apart:
+            shared.add(triple)
+    return shared
 
 
 def trig(prefixes: Graph, graphs: list[tuple[URIRef, Graph]]) -> bytes:
@@ -112,34 +120,28 @@ def format_for(path: Path) -> str:
 
 
 def load(path: Path) -> Graph:
-    graph = Graph()
-    fmt = FORMATS[format_for(path)]
-    if fmt in ("trig", "nquads"):
-        dataset = Dataset()
-        dataset.parse(path, format=fmt)
-        for s, p, o, _ in dataset.quads():
-            graph.add((s, p, o))
-        for prefix, namespace in dataset.namespaces():
-            graph.bind(prefix, namespace)
-        return graph
-    graph.parse(path, format=fmt)
-    return graph
+    return load_dataset(path)[0]
 
 
 def load_dataset(path: Path) -> tuple[Graph, dict[URIRef, Graph]]:
-    """A graph file as (everything, named graphs): TriG and N-Quads keep their named graphs apart."""
+    """A graph file as (everything, named graphs): TriG and N-Quads keep their named graphs apart;
+    the graph written as the shared one (or a file's default graph) is part of everything only."""
     fmt = FORMATS[format_for(path)]
+    graph: Graph = Graph()
     if fmt not in ("trig", "nquads"):
-        return load(path), {}
+        graph.parse(path, format=fmt)
+        return graph, {}
     dataset = Dataset()
     dataset.parse(path, format=fmt)
-    graph, named = Graph(), {}
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace)
+    named: dict[URIRef, Graph] = {}
     for part in dataset.graphs():
         if not len(part):
             continue
         for triple in part:
             graph.add(triple)
-        if part.identifier != DEFAULT_GRAPH and isinstance(part.identifier, URIRef) and "graph/" in str(part.identifier):
+        if part.identifier not in (DEFAULT_GRAPH, DATASET_DEFAULT_GRAPH_ID):
             named[part.identifier] = Graph()
             for triple in part:
                 named[part.identifier].add(triple)
