@@ -20,7 +20,7 @@ from .server import LoadError, serve
 from .server import load as load_graphs
 from .store import fill as fill_store
 from .store import run as run_in_store
-from .write import format_for, load, load_dataset, write, write_atomic
+from .write import format_for, load, load_dataset, serialise_parts, write_atomic
 
 DEFAULT_GRAPH = Path("output/sendkg.ttl")
 
@@ -56,7 +56,8 @@ def build_command(
     outputs = outputs or (DEFAULT_GRAPH,)
     sources = list(find_documents(paths or (Path("corpus"),)))
     if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
-        with click.progressbar(length=len(sources), label="reading", file=sys.stderr) as bar:
+        # Each document is counted twice: when read, and when mapped and validated.
+        with click.progressbar(length=2 * len(sources), label="building", file=sys.stderr) as bar:
             result = build(sources, check=validate, jobs=jobs, progress=bar.update, cache=None if no_cache else cache)
     else:
         result = build(sources, check=validate, jobs=jobs, cache=None if no_cache else cache)
@@ -72,9 +73,9 @@ def build_command(
         sys.exit(1)
     if result.extractions:
         for path in outputs:
-            write(result.graph, path, fmt or format_for(path), result.named)
+            write_atomic(serialise_parts(result.shared, result.parts, fmt or format_for(path)), path)
         if store:
-            quads = fill_store(store, result.graph, result.named)
+            quads = fill_store(store, result.shared, result.parts)
             if not quiet:
                 click.echo(f"store: {store} ({quads} quads)")
     if not quiet:
@@ -93,7 +94,7 @@ def summary(result: Build, outputs: tuple[Path, ...]) -> str:
     kinds = Counter(x.layout.document_kind for x in result.extractions)
     lines.append(
         f"{len(result.extractions)} documents ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
-        f"{len(result.failures)} failed; {len(result.graph)} triples"
+        f"{len(result.failures)} failed; {result.triple_count} triples"
     )
     if result.report is not None:
         lines.append(f"validation: {result.report}")
@@ -197,9 +198,9 @@ def serve_command(store: Path, port: int) -> None:
 def load_command(endpoint: str, graph: Path, timeout: float) -> None:
     """PUT each named graph to a Graph Store Protocol server (replace semantics). Credentials, if
     any, come from SENDKG_USER and SENDKG_PASSWORD."""
-    whole, named = load_dataset(graph)
+    shared, parts = load_dataset(graph)
     try:
-        sent = load_graphs(whole, named, endpoint, timeout)
+        sent = load_graphs(shared, parts, endpoint, timeout)
     except LoadError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"loaded {sum(sent.values())} triples in {len(sent)} graphs into {endpoint}")

@@ -61,10 +61,11 @@ class Introductions:
 
     def find_organisations(self, doc: Doc) -> list[Span]:
         found: dict[tuple[int, int], Span] = {}
+        text = doc.text  # rebuilt from the tokens on every access
         for pattern, spec in self.organisations:
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(text):
                 start, end = match.span("name")
-                name = doc.text[start:end].strip(" ,'’\"”")
+                name = text[start:end].strip(" ,'’\"”")
                 if not name or any(x.search(name) for x in self.excluded):
                     continue
                 span = doc.char_span(start, start + len(name), label="ORGANISATION", alignment_mode="expand")
@@ -84,8 +85,9 @@ class Introductions:
 
     def find_people(self, doc: Doc) -> list[Span]:
         spans = []
+        text = doc.text
         for pattern, spec in self.people:
-            for match in pattern.finditer(doc.text):
+            for match in pattern.finditer(text):
                 span = doc.char_span(*match.span("name"), label="PERSON", alignment_mode="expand")
                 if span is not None:
                     span._.sendkg_kind = spec.get("role")
@@ -107,7 +109,7 @@ def area_patterns() -> list[dict]:
 def pipeline() -> Language:
     """Built once per process."""
     nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    ruler = nlp.add_pipe("entity_ruler")  # the patterns are checked by the tests, not at every start
     ruler.add_patterns(area_patterns() + [dict(p) for p in jsonl("patterns/entities.jsonl")])
     nlp.add_pipe("sendkg_introductions")
     return nlp

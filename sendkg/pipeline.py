@@ -7,11 +7,14 @@ every other document is still built.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import pickle
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache as cache_function
+from functools import cached_property, partial
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -22,13 +25,14 @@ from .nlp import analyse
 from .numbers import measure
 from .official import GRAPH as OFFICIAL_GRAPH
 from .official import official_graph
-from .rdf import ID, document_iri, inspection_iri, to_dataset
-from .resolve import person_key
+from .rdf import document_graph, document_graph_iri, document_iri, entities_used, shared_graph
 from .read import ReadError, find_documents, read
+from .resolve import Entity, resolve
+from .resources import folder
 from .structure import NotAnInspection, structure
 from .themes import tag
-from .validate import Report, Violation, validate
-from .write import write_atomic
+from .validate import Report, Violation, combined, validate, validate_document
+from .write import merge_sorted, ntriples, union, write_atomic
 
 
 @dataclass(frozen=True)
@@ -42,35 +46,73 @@ class Failure:
 
 @dataclass
 class Build:
-    graph: Graph  # everything: vocabulary, reference data, extracted facts, official statistics
+    """What a build made. The graph is kept as the store and the files keep it: the shared graph
+    (vocabulary, reference data, the entities documents name) and every other named graph (one
+    per document, the official statistics) as sorted N-Triples, which is compact at national
+    scale; `graph` and `named` turn it into rdflib graphs when asked."""
+
+    shared: Graph
+    parts: dict[URIRef, bytes]
     extractions: list[Extraction]
     failures: list[Failure] = field(default_factory=list)
     report: Report | None = None
-    named: dict[URIRef, Graph] = field(default_factory=dict)  # graphs that TriG writes apart
 
     @property
     def ok(self) -> bool:
         return not self.failures and (self.report is None or self.report.conforms)
 
+    @cached_property
+    def graph(self) -> Graph:
+        """Everything in one rdflib graph."""
+        return union(self.shared, self.parts)
+
+    @cached_property
+    def named(self) -> dict[URIRef, Graph]:
+        return {identifier: Graph().parse(data=part, format="nt") for identifier, part in self.parts.items()}
+
+    @cached_property
+    def triple_count(self) -> int:
+        return sum(1 for _ in merge_sorted([ntriples(self.shared), *self.parts.values()]))
+
+
+@dataclass(frozen=True)
+class MappedDocument:
+    """One document's named graph, and what SHACL said of it."""
+
+    identifier: URIRef
+    ntriples: bytes
+    subjects: frozenset[str]
+    report: Report | None
+
 
 def extract_document(path: Path, cache: Path | None = None) -> Extraction | Failure:
-    """One document from file to extraction, or the one-line reason it cannot be. With a cache, a
-    document whose bytes and extractor version were seen before is not processed again."""
+    """One document from file to extraction (with its findings' themes and numbers), or the
+    one-line reason it cannot be. With a cache, a document whose bytes and extractor version
+    were seen before is not processed again."""
     entry = cache_entry(path, cache) if cache else None
-    if entry is not None and entry.is_file():
-        result = pickle.loads(entry.read_bytes())
-        if isinstance(result, Extraction):
-            result.layout = replace(result.layout, source=replace(result.layout.source, path=path))
-            return result
-        return Failure(path, result.reason)
+    found = from_cache(entry, path)
+    if found is not None:
+        return found
     try:
         layout = structure(read(path))
         result: Extraction | Failure = extract(layout, next(analyse([layout.source.text])))
+        tag([result])
+        measure([result])
     except (ReadError, NotAnInspection, DocumentError) as error:
         result = Failure(path, getattr(error, "reason", None) or str(error))
     if entry is not None:
         write_atomic(pickle.dumps(result), entry)
     return result
+
+
+def from_cache(entry: Path | None, path: Path) -> Extraction | Failure | None:
+    if entry is None or not entry.is_file():
+        return None
+    result = pickle.loads(entry.read_bytes())
+    if isinstance(result, Extraction):
+        result.layout = replace(result.layout, source=replace(result.layout.source, path=path))
+        return result
+    return Failure(path, result.reason)
 
 
 def cache_entry(path: Path, cache: Path) -> Path | None:
@@ -83,51 +125,149 @@ def cache_entry(path: Path, cache: Path) -> Path | None:
 
 @cache_function
 def extractor_version() -> str:
-    """A digest of the code and data that turn a file into an extraction: change either and every
-    document is read again."""
+    """A digest of the code and data that turn a file into a document's graph (the package, the
+    ontology and the shapes): change any and every document is read again."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for file in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".jsonl", ".csv")):
-        digest.update(file.relative_to(package).as_posix().encode())
+    files = [p for p in package.rglob("*") if p.suffix in (".py", ".jsonl", ".csv")]
+    files += [p for name in ("ontology", "shapes") for p in folder(name).glob("*.ttl")]
+    for file in sorted(files, key=lambda f: (f.name, f.as_posix())):
+        digest.update(file.name.encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def in_processes(function: Callable, items: list, jobs: int, progress: Callable[[int], None] | None) -> list:
+    """`function` over `items` in order, in `jobs` forked processes when there is more than one;
+    a forked process sees what the parent had set up (the spaCy pipeline, the shared graph)."""
+    results = []
+    if jobs > 1 and len(items) > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for result in pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))):
+                results.append(result)
+                if progress:
+                    progress(1)
+        return results
+    for item in items:
+        results.append(function(item))
+        if progress:
+            progress(1)
+    return results
 
 
 def extract_documents(
     paths: Iterable[Path], jobs: int = 1, progress: Callable[[int], None] | None = None, cache: Path | None = None
 ) -> tuple[list[Extraction], list[Failure]]:
-    """Every document, in the order of the paths; with jobs > 1 in that many processes. The order
-    of the results, and so the output, does not depend on the number of jobs."""
+    """Every document, in the order of the paths; those not in the cache in `jobs` processes. The
+    order of the results, and so the output, does not depend on the number of jobs."""
     documents = list(find_documents(paths))
-    if jobs > 1 and len(documents) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = []
-            chunks = max(1, len(documents) // (jobs * 8))
-            for result in pool.map(extract_document, documents, [cache] * len(documents), chunksize=chunks):
-                results.append(result)
-                if progress:
-                    progress(1)
-    else:
-        results = []
-        for document in documents:
-            results.append(extract_document(document, cache))
-            if progress:
-                progress(1)
+    results = [from_cache(cache_entry(path, cache) if cache else None, path) for path in documents]
+    if progress:
+        progress(sum(r is not None for r in results))
+    missing = [i for i, r in enumerate(results) if r is None]
+    for i, result in zip(missing, in_processes(partial(extract_document, cache=cache), [documents[i] for i in missing], jobs, progress)):
+        results[i] = result
     extractions = [r for r in results if isinstance(r, Extraction)]
     failures = [r for r in results if isinstance(r, Failure)]
     return extractions, failures
 
 
-def documents_behind(report: Report, extractions: list[Extraction]) -> dict[Extraction, Violation]:
-    """The documents whose statements a violation is about: its focus is the document, something
-    minted under it, its inspection, or a person it names."""
+def map_document(extraction: Extraction, entities: dict[tuple[str, str], Entity], shared: Graph, check: bool, cache: Path | None) -> MappedDocument:
+    """One document's named graph, validated with the shared graph beside it. Cached by what the
+    graph depends on (the document's bytes and name, the code, the IRIs of the entities it names),
+    so a rebuild maps and validates only the documents that changed."""
+    entry = mapping_entry(extraction, entities, cache)
+    found = mapped_from_cache(entry, check)
+    if found is not None:
+        return found
+    part = document_graph(extraction, entities)
+    report = validate_document(part, shared) if check else None
+    mapped = MappedDocument(document_graph_iri(extraction), ntriples(part), frozenset(map(str, part.subjects())), report)
+    if entry is not None:
+        write_atomic(pickle.dumps(mapped), entry)
+    return mapped
+
+
+def mapping_entry(extraction: Extraction, entities: dict[tuple[str, str], Entity], cache: Path | None) -> Path | None:
+    if cache is None:
+        return None
+    used = entities_used(extraction, entities)
+    key = hashlib.sha256("\n".join([extractor_version(), extraction.source.sha256, extraction.source.name, *used]).encode())
+    return cache / f"graph-{key.hexdigest()}.pickle"
+
+
+def mapped_from_cache(entry: Path | None, check: bool) -> MappedDocument | None:
+    if entry is None or not entry.is_file():
+        return None
+    mapped = pickle.loads(entry.read_bytes())
+    return mapped if mapped.report is not None or not check else None
+
+
+_MAPPING: dict = {}  # set before the processes are forked: (extractions, entities, shared, check, cache)
+
+
+def map_at(index: int) -> MappedDocument:
+    extractions, entities, shared, check, cache = _MAPPING["work"]
+    return map_document(extractions[index], entities, shared, check, cache)
+
+
+def map_documents(
+    extractions: list[Extraction], shared: Graph, entities: dict[tuple[str, str], Entity], *, check: bool, jobs: int, cache: Path | None, progress: Callable[[int], None] | None
+) -> list[MappedDocument]:
+    """Every document's graph, in order; those not in the cache in `jobs` processes."""
+    results = [mapped_from_cache(mapping_entry(x, entities, cache), check) for x in extractions]
+    if progress:
+        progress(sum(r is not None for r in results))
+    missing = [i for i, r in enumerate(results) if r is None]
+    _MAPPING["work"] = (extractions, entities, shared, check, cache)
+    try:
+        for i, mapped in zip(missing, in_processes(map_at, missing, jobs, progress)):
+            results[i] = mapped
+    finally:
+        _MAPPING.clear()
+    return results
+
+
+def overlaps_report(mapped: list[MappedDocument], shared: Graph) -> tuple[Report, dict[int, set[str]]]:
+    """What no one document's check can see: nodes that two documents both describe (a letter and
+    the council report summarising it describe one inspection), validated with both documents'
+    statements together. Returns the report and, per document, the nodes it shares."""
+    counts = Counter(subject for m in mapped for subject in m.subjects)
+    common = {subject for subject, n in counts.items() if n > 1}
+    sharing = {i: m.subjects & common for i, m in enumerate(mapped) if m.subjects & common}
+    if not common:
+        return Report(True, ()), sharing
+    graph = Graph()
+    for i in sharing:
+        graph.parse(data=mapped[i].ntriples, format="nt")
+    return validate_document(graph, shared, about=common), sharing
+
+
+def cached_report(cache: Path | None, inputs: list[bytes], validation: Callable[[], Report]) -> Report:
+    """A SHACL report kept in the cache under a digest of the graphs it was made from and the code."""
+    if cache is None:
+        return validation()
+    digest = hashlib.sha256(extractor_version().encode())
+    for data in inputs:
+        digest.update(hashlib.sha256(data).digest())
+    entry = cache / f"report-{digest.hexdigest()}.pickle"
+    if entry.is_file():
+        return pickle.loads(entry.read_bytes())
+    report = validation()
+    write_atomic(pickle.dumps(report), entry)
+    return report
+
+
+def documents_behind(report: Report, extractions: list[Extraction], mapped: list[MappedDocument], entities) -> dict[Extraction, Violation]:
+    """The documents whose statements a violation is about: its focus is a node of the document's
+    own graph, or an entity (a person, an organisation) the document names."""
     culprits: dict[Extraction, Violation] = {}
-    for x in extractions:
-        own = {str(document_iri(x)), str(inspection_iri(x))}
-        own |= {str(ID[f"person/{person_key(p.name)}"]) for p in [*x.team, *x.addressees]}
+    for x, m in zip(extractions, mapped):
+        named = {line.rsplit(" ", 1)[-1] for line in entities_used(x, entities)}
         for violation in report.violations:
             focus = violation.focus_iri
-            if focus in own or focus.startswith(str(document_iri(x)) + "/"):
+            if focus in m.subjects or focus in named or focus.startswith(str(document_iri(x)) + "/"):
                 culprits.setdefault(x, violation)
     return culprits
 
@@ -140,21 +280,35 @@ def build(
     progress: Callable[[int], None] | None = None,
     cache: Path | None = None,
 ) -> Build:
+    """Read, extract, resolve, map and validate every document. With `check`, each document's
+    graph is validated with the shared graph beside it (in `jobs` processes, cached), then the
+    shared graph and the nodes documents share; a document whose graph breaks the shapes is
+    reported and left out, and the rest is built."""
     extractions, failures = extract_documents(paths, jobs, progress, cache)
-    tag(extractions)
-    measure(extractions)
     official = official_graph()
-    graph, documents = to_dataset(extractions)
-    graph += official
-    report = validate(graph) if check else None
-    if report is not None and not report.conforms:
-        culprits = documents_behind(report, extractions)
-        if culprits and len(culprits) < len(extractions):
-            # One document whose graph breaks the shapes is reported and left out; the rest is built.
-            for extraction, violation in culprits.items():
-                failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
-            extractions = [x for x in extractions if x not in culprits]
-            graph, documents = to_dataset(extractions)
-            graph += official
-            report = validate(graph)
-    return Build(graph, extractions, failures, report, named={**documents, OFFICIAL_GRAPH: official})
+    while True:
+        entities = resolve(extractions)
+        shared = shared_graph(extractions, entities)
+        mapped = map_documents(extractions, shared, entities, check=check, jobs=jobs, cache=cache, progress=progress)
+        parts = {m.identifier: m.ntriples for m in mapped}
+        parts[OFFICIAL_GRAPH] = ntriples(official)
+        if not check:
+            return Build(shared, parts, extractions, failures)
+        overlaps, _ = overlaps_report(mapped, shared)
+        shared_lines = ntriples(shared)
+        report = combined(
+            [
+                cached_report(cache, [shared_lines], lambda: validate(shared)),
+                cached_report(cache, [shared_lines, parts[OFFICIAL_GRAPH]], lambda: validate_document(official, shared)),
+                overlaps,
+                *(m.report for m in mapped),
+            ]
+        )
+        if report.conforms:
+            return Build(shared, parts, extractions, failures, report)
+        culprits = documents_behind(report, extractions, mapped, entities)
+        if not culprits or len(culprits) == len(extractions):
+            return Build(shared, parts, extractions, failures, report)
+        for extraction, violation in culprits.items():
+            failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
+        extractions = [x for x in extractions if x not in culprits]

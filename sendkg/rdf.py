@@ -92,7 +92,10 @@ def entity_iri(entity: Entity) -> URIRef:
 def to_graph(extractions: list[Extraction]) -> Graph:
     """One graph for all documents: the vocabulary, reference areas and health bodies, shared
     entities, and each document's statements."""
-    return to_dataset(extractions)[0]
+    graph, documents = to_dataset(extractions)
+    for part in documents.values():
+        graph += part
+    return graph
 
 
 def document_graph_iri(extraction: Extraction) -> URIRef:
@@ -100,24 +103,39 @@ def document_graph_iri(extraction: Extraction) -> URIRef:
 
 
 def to_dataset(extractions: list[Extraction]) -> tuple[Graph, dict[URIRef, Graph]]:
-    """The whole graph, and each document's own statements as a named graph (the shared nodes —
-    vocabulary, areas, people, organisations — are in the whole graph only), so that one
+    """The shared graph, and each document's own statements as a named graph, so that one
     document can be replaced or withdrawn without touching the others."""
+    entities = resolve(extractions)
+    documents = {document_graph_iri(x): document_graph(x, entities) for x in extractions}
+    return shared_graph(extractions, entities), documents
+
+
+def shared_graph(extractions: list[Extraction], entities: dict[tuple[str, str], Entity]) -> Graph:
+    """What no one document owns: the vocabulary, reference areas and health bodies, the entities
+    the documents name (areas, people, organisations), job titles, links between inspections."""
     graph = vocabulary()
     add_reference_areas(graph)
-    entities = resolve(extractions)
     for entity in sorted(set(entities.values()), key=lambda e: (e.label, e.key)):
         add_entity(graph, entity)
     add_health_body_codes(graph, extractions, entities)
-    documents: dict[URIRef, Graph] = {}
-    for extraction in extractions:
-        own = new_graph()
-        DocumentMapper(own, extraction, entities).add()
-        documents[document_graph_iri(extraction)] = own
-        graph += own
     add_roles(graph, extractions)
     link_previous_inspections(graph, extractions)
-    return graph, documents
+    return graph
+
+
+def document_graph(extraction: Extraction, entities: dict[tuple[str, str], Entity]) -> Graph:
+    """One document's own statements."""
+    graph = new_graph()
+    DocumentMapper(graph, extraction, entities).add()
+    return graph
+
+
+def entities_used(extraction: Extraction, entities: dict[tuple[str, str], Entity]) -> list[str]:
+    """The IRIs the document's graph gives the entities it names: with its bytes, all that its
+    graph depends on, so a cached graph is reused only while these stay the same."""
+    keys = [(m.label, m.key) for m in extraction.mentions]
+    keys += [("PERSON", person_key(p.name)) for p in [*extraction.team, *extraction.addressees]]
+    return sorted({f"{label} {key} {entity_iri(entities[(label, key)])}" for label, key in keys})
 
 
 def link_previous_inspections(graph: Graph, extractions: list[Extraction]) -> None:
@@ -142,6 +160,8 @@ def add_roles(graph: Graph, extractions: list[Extraction]) -> None:
         role = ID[f"role/{key}"]
         ordered = sorted(printed, key=lambda f: (f[:1].islower(), f))
         graph.add((role, RDF.type, SK.Role))
+        graph.add((role, SKOS.inScheme, CODE.role))
+        graph.add((role, SKOS.notation, Literal(key)))
         graph.add((role, SKOS.prefLabel, Literal(ordered[0])))
         for form in ordered[1:]:
             graph.add((role, SKOS.altLabel, Literal(form)))

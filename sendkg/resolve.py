@@ -72,13 +72,20 @@ def link_organisations(graph: nx.Graph) -> None:
     """Candidate matches between named organisations, each edge keeping why: the same name with and
     without its area's name ('Sefton Parent Carer Forum' / 'Parent Carer Forum'), an acronym of the
     other's name in the same area ('SENDIASS' / 'Special Educational Needs and Disabilities Information,
-    Advice and Support Service'), the same charity named in two areas."""
+    Advice and Support Service'), the same charity named in two areas. Only names that could match
+    are compared (the same area, or the same name), so the cost grows with the documents, not
+    with their square."""
     nodes = sorted(n for n in graph if n[0] == "ORGANISATION")
-    for i, a in enumerate(nodes):
-        for b in nodes[i + 1 :]:
-            why = match_reason(graph, a, b)
-            if why:
-                graph.add_edge(a, b, evidence=why)
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for node in nodes:
+        area, name = node[1].split("/", 1)
+        groups.setdefault(("area", area), []).append(node)
+        groups.setdefault(("name", name), []).append(node)
+    pairs = sorted({(a, b) for group in groups.values() for i, a in enumerate(group) for b in group[i + 1 :]})
+    for a, b in pairs:
+        why = match_reason(graph, a, b)
+        if why:
+            graph.add_edge(a, b, evidence=why)
 
 
 def match_reason(graph: nx.Graph, a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str, str] | None:

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .query import bundled
-from .write import DEFAULT_GRAPH, shared_part
+from .write import DEFAULT_GRAPH, ntriples
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -118,13 +118,13 @@ def credentials() -> str | None:
     return "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode()
 
 
-def load(graph: Graph, named: dict[URIRef, Graph], endpoint: str, timeout: float = 30.0) -> dict[str, int]:
-    """PUT every graph (the shared one and each named one) to a Graph Store Protocol endpoint.
-    Returns triples sent per graph IRI."""
+def load(shared: Graph, parts: dict[URIRef, bytes], endpoint: str, timeout: float = 30.0) -> dict[str, int]:
+    """PUT every graph (the shared one and each named one, as N-Triples) to a Graph Store Protocol
+    endpoint. Returns triples sent per graph IRI."""
     sent = {}
-    for identifier, part in [(DEFAULT_GRAPH, shared_part(graph, named)), *sorted(named.items())]:
-        put(endpoint, str(identifier), part.serialize(format="nt", encoding="utf-8"), timeout)
-        sent[str(identifier)] = len(part)
+    for identifier, body in [(DEFAULT_GRAPH, ntriples(shared)), *sorted(parts.items())]:
+        put(endpoint, str(identifier), body, timeout)
+        sent[str(identifier)] = body.count(b"\n")
     return sent
 
 

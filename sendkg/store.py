@@ -7,30 +7,39 @@ statistics, and the shared graph; queries see their union.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .query import Table, query_text
-from .write import serialise, shared_part
+from .write import in_graph, ntriples, write_atomic
 
 
-def fill(path: Path, graph: Graph, named: dict[URIRef, Graph]) -> int:
-    """Bring the store to the graph, touching only what changed: a named graph that is no longer
-    built is removed, a new one added, one already there (same document bytes, same IRI) kept;
-    the shared graph is replaced. Returns the number of quads."""
+DIGESTS = "sendkg-graphs.json"  # beside Oxigraph's own files: what each named graph held when loaded
+
+
+def fill(path: Path, shared: Graph, parts: dict[URIRef, bytes]) -> int:
+    """Bring the store to the build, touching only what changed: a named graph that is no longer
+    built is removed, a new or changed one (re-extracted, or naming an entity whose IRI changed)
+    replaced, one whose triples are the same kept; the shared graph is replaced. Returns the
+    number of quads."""
     store = ox.Store(str(path))
-    wanted = {ox.NamedNode(str(identifier)) for identifier in named}
+    digests_file = Path(path) / DIGESTS
+    loaded = json.loads(digests_file.read_text()) if digests_file.is_file() else {}
+    wanted = {str(identifier): hashlib.sha256(part).hexdigest() for identifier, part in parts.items()}
     for present in list(store.named_graphs()):
-        if present not in wanted:
+        if loaded.get(present.value) != wanted.get(present.value):
             store.remove_graph(present)
     store.clear_graph(ox.DefaultGraph())
-    new = {identifier: part for identifier, part in named.items() if not store.contains_named_graph(ox.NamedNode(str(identifier)))}
-    store.bulk_load(serialise(shared_part(graph, named), "nt"), ox.RdfFormat.N_TRIPLES)
-    for identifier, part in sorted(new.items()):
-        store.bulk_load(serialise(part, "nt"), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(identifier)))
+    store.bulk_load(ntriples(shared), ox.RdfFormat.N_TRIPLES)
+    new = [(i, part) for i, part in sorted(parts.items()) if not store.contains_named_graph(ox.NamedNode(str(i)))]
+    if new:
+        store.bulk_load(b"".join(in_graph(part, i) for i, part in new), ox.RdfFormat.N_QUADS)
     store.flush()
+    write_atomic(json.dumps(wanted, sort_keys=True, indent=0).encode(), digests_file)
     return len(store)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Namespace
+from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 
 from .resources import folder
 
@@ -36,6 +37,7 @@ class Report:
         return "\n".join([f"{len(self.violations)} SHACL violation(s):", *(f"  {v}" for v in self.violations)])
 
 
+@cache
 def shapes() -> Graph:
     graph = Graph()
     for path in sorted(folder("shapes").glob("*.ttl")):
@@ -44,8 +46,9 @@ def shapes() -> Graph:
 
 
 def validate(graph: Graph) -> Report:
+    """The whole graph against the shapes."""
     conforms, results, _ = shacl_validate(
-        graph, shacl_graph=shapes(), inference="none", advanced=True, allow_warnings=True
+        graph, shacl_graph=shapes(), inference="none", advanced=True, allow_warnings=True, inplace=True
     )
     def value(result, prop) -> str:
         found = results.value(result, prop)
@@ -64,3 +67,28 @@ def validate(graph: Graph) -> Report:
             )
         )
     return Report(bool(conforms), tuple(sorted(violations, key=lambda v: (v.focus, v.path, v.message))))
+
+
+def validate_document(part: Graph, shared: Graph, about: set[str] | None = None) -> Report:
+    """One document's graph against the shapes, with what it needs of the shared graph beside it:
+    the shared graph's statements about every node the document's graph names, and the class
+    hierarchy. The shapes look no further than that, so the result is the whole graph's for the
+    document's own nodes, at the cost of the document alone. Violations on shared nodes the
+    document does not describe are left to `validate(shared)`; with `about`, only violations on
+    those nodes are kept."""
+    graph = Graph()
+    graph += part
+    nodes = {term for triple in part for term in triple if isinstance(term, URIRef)}
+    for node in nodes:
+        for triple in shared.triples((node, None, None)):
+            graph.add(triple)
+    for triple in shared.triples((None, RDFS.subClassOf, None)):
+        graph.add(triple)
+    report = validate(graph)
+    own = about if about is not None else {str(subject) for subject in part.subjects()}
+    return combined([report], keep=lambda v: v.focus_iri in own)
+
+
+def combined(reports: list[Report], keep=lambda violation: True) -> Report:
+    violations = sorted({v for r in reports for v in r.violations if keep(v)}, key=lambda v: (v.focus, v.path, v.message))
+    return Report(not any(v.severity == "Violation" for v in violations), tuple(violations))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,39 +29,65 @@ TURTLE_PREFIXES = {"sk", "oa", "prov", "org", "skos", "dcterms", "foaf", "rdf", 
 
 
 def serialise(graph: Graph, fmt: str = "turtle", named: dict[URIRef, Graph] | None = None) -> bytes:
-    """Bytes that are the same for the same graph on every run. TriG keeps each of `named` in its
-    own named graph (their triples are also in `graph`); other formats write the one graph."""
+    """Bytes that are the same for the same graph on every run. TriG and N-Quads keep each of
+    `named` in its own named graph (their triples are also in `graph`); other formats write the one graph."""
+    named = named or {}
+    return serialise_parts(shared_part(graph, named), {i: ntriples(part) for i, part in named.items()}, fmt)
+
+
+def serialise_parts(shared: Graph, parts: dict[URIRef, bytes], fmt: str = "turtle") -> bytes:
+    """The shared graph and the named graphs (each as sorted N-Triples, the form a build keeps
+    them in) in one format: the union for Turtle, N-Triples and JSON-LD, graph by graph for TriG
+    and N-Quads."""
     rdf_format = FORMATS[fmt]
     if rdf_format == "nt":
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
-    if rdf_format in ("trig", "nquads"):
-        parts = dict(named or {})
-        main = shared_part(graph, parts)
-        if rdf_format == "nquads":
-            dataset = Dataset()
-            for identifier, part in [(DEFAULT_GRAPH, main), *parts.items()]:
-                target = dataset.graph(identifier)
-                for triple in part:
-                    target.add(triple)
-            lines = dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines()
-            return ("\n".join(sorted(set(filter(None, lines)))) + "\n").encode("utf-8")
-        return trig(graph, [(DEFAULT_GRAPH, main), *sorted(parts.items())])
+        return b"".join(merge_sorted([ntriples(shared), *parts.values()]))
+    if rdf_format == "nquads":
+        quads = [in_graph(ntriples(shared), DEFAULT_GRAPH), *(in_graph(part, i) for i, part in parts.items())]
+        return b"".join(merge_sorted(quads))
+    prefixes = {prefix: str(namespace) for prefix, namespace in shared.namespaces() if prefix in TURTLE_PREFIXES}
+    if rdf_format == "trig":
+        return trig(prefixes, [(DEFAULT_GRAPH, ntriples(shared)), *sorted(parts.items())])
     if rdf_format == "json-ld":
-        return graph.serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
-    return turtle(graph)
+        return union(shared, parts).serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
+    return turtle(b"".join(merge_sorted([ntriples(shared), *parts.values()])), prefixes)
 
 
-def turtle(graph: Graph) -> bytes:
+def ntriples(graph: Graph) -> bytes:
+    """N-Triples, one line per triple, sorted: the form in which named graphs are kept and merged."""
+    lines = graph.serialize(format="nt", encoding="utf-8").split(b"\n")
+    return b"".join(line + b"\n" for line in sorted(set(lines)) if line)
+
+
+def merge_sorted(chunks: list[bytes]) -> Iterator[bytes]:
+    """The lines of sorted N-Triples or N-Quads chunks as one sorted run, each line once."""
+    last = None
+    for line in heapq.merge(*(chunk.splitlines(keepends=True) for chunk in chunks)):
+        if line != last:
+            yield line
+            last = line
+
+
+def in_graph(chunk: bytes, identifier: URIRef) -> bytes:
+    suffix = f" <{identifier}> .\n".encode()
+    return b"".join(line[: line.rindex(b" .")] + suffix for line in chunk.splitlines())
+
+
+def union(shared: Graph, parts: dict[URIRef, bytes]) -> Graph:
+    graph = Graph()
+    for prefix, namespace in shared.namespaces():
+        graph.bind(prefix, namespace)
+    graph += shared
+    for part in parts.values():
+        graph.parse(data=part, format="nt")
+    return graph
+
+
+def turtle(sorted_ntriples: bytes, prefixes: dict[str, str]) -> bytes:
     """Turtle written by Oxigraph's serializer (fifteen times faster than rdflib's on these
-    graphs) from the triples in sorted order, with the prefixes sorted too: the same bytes every run."""
-    triples = sorted(
-        ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES),
-        key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
-    )
-    used = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix in TURTLE_PREFIXES}
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
-    lines = text.split("\n")
+    graphs) from triples in sorted order, with the prefixes sorted too: the same bytes every run."""
+    text = ox.serialize(ox.parse(sorted_ntriples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    lines = text.decode("utf-8").split("\n")
     header = sorted(line for line in lines if line.startswith("@prefix"))
     body = [line for line in lines if not line.startswith("@prefix")]
     return ("\n".join(header) + "\n\n" + "\n".join(body).lstrip("\n")).encode("utf-8")
@@ -78,19 +106,14 @@ def shared_part(graph: Graph, named: dict[URIRef, Graph]) -> Graph:
     return shared
 
 
-def trig(prefixes: Graph, graphs: list[tuple[URIRef, Graph]]) -> bytes:
+def trig(prefixes: dict[str, str], graphs: list[tuple[URIRef, bytes]]) -> bytes:
     """TriG written graph by graph in a fixed order, each as Turtle, so the bytes are the same on
-    every run (rdflib's own TriG writer orders graphs as its store happens to)."""
-    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.namespaces()) if prefix)
+    every run."""
+    header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.items()))
     blocks = []
     for identifier, part in graphs:
-        body = Graph()
-        for prefix, namespace in prefixes.namespaces():
-            body.bind(prefix, namespace, replace=True)
-        for triple in part:
-            body.add(triple)
-        turtle = body.serialize(format="turtle")
-        statements = "\n".join(line for line in turtle.splitlines() if not line.startswith("@prefix")).strip()
+        text = turtle(part, prefixes).decode("utf-8")
+        statements = "\n".join(line for line in text.splitlines() if not line.startswith("@prefix")).strip()
         indented = "\n".join(f"    {line}" if line else "" for line in statements.splitlines())
         blocks.append(f"<{identifier}> {{\n{indented}\n}}\n")
     return (header + "\n" + "\n".join(blocks)).encode("utf-8")
@@ -120,29 +143,29 @@ def format_for(path: Path) -> str:
 
 
 def load(path: Path) -> Graph:
-    return load_dataset(path)[0]
+    """A graph file as one rdflib graph (the union of its named graphs)."""
+    return union(*load_dataset(path))
 
 
-def load_dataset(path: Path) -> tuple[Graph, dict[URIRef, Graph]]:
-    """A graph file as (everything, named graphs): TriG and N-Quads keep their named graphs apart;
-    the graph written as the shared one (or a file's default graph) is part of everything only."""
+def load_dataset(path: Path) -> tuple[Graph, dict[URIRef, bytes]]:
+    """A graph file as a build keeps it: (the shared graph, the named graphs as sorted N-Triples).
+    TriG and N-Quads keep their named graphs apart; the graph written as the shared one, a file's
+    default graph, or the whole of any other format is the shared graph."""
     fmt = FORMATS[format_for(path)]
-    graph: Graph = Graph()
+    shared: Graph = Graph()
     if fmt not in ("trig", "nquads"):
-        graph.parse(path, format=fmt)
-        return graph, {}
+        shared.parse(path, format=fmt)
+        return shared, {}
     dataset = Dataset()
     dataset.parse(path, format=fmt)
     for prefix, namespace in dataset.namespaces():
-        graph.bind(prefix, namespace)
-    named: dict[URIRef, Graph] = {}
+        shared.bind(prefix, namespace)
+    parts: dict[URIRef, bytes] = {}
     for part in dataset.graphs():
         if not len(part):
             continue
-        for triple in part:
-            graph.add(triple)
-        if part.identifier not in (DEFAULT_GRAPH, DATASET_DEFAULT_GRAPH_ID):
-            named[part.identifier] = Graph()
-            for triple in part:
-                named[part.identifier].add(triple)
-    return graph, named
+        if part.identifier in (DEFAULT_GRAPH, DATASET_DEFAULT_GRAPH_ID):
+            shared += part
+        else:
+            parts[part.identifier] = ntriples(part)
+    return shared, parts

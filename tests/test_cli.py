@@ -61,7 +61,7 @@ def test_a_graph_that_fails_validation_is_not_written(runner, tmp_path, monkeypa
     from sendkg import validate as validate_module
 
     monkeypatch.setattr(validate_module, "shapes", lambda: load_shapes_that_fail())
-    result = runner.invoke(main, ["build", str(LETTERS / "sefton-2019-revisit.txt"), "-o", str(out)])
+    result = runner.invoke(main, ["build", str(LETTERS / "sefton-2019-revisit.txt"), "-o", str(out), "--no-cache"])
     assert result.exit_code == 1
     assert "not written" in result.stderr
     assert out.read_text() == "previous contents"

@@ -24,23 +24,25 @@ def test_changing_one_document_replaces_only_its_graph(tmp_path, monkeypatch):
     for name in ("st-helens-2018.txt", "sefton-2019-revisit.txt", "stoke-on-trent-2016.txt"):
         shutil.copy(LETTERS / name, corpus / name)
     first = build([corpus], cache=cache)
-    fill(store, first.graph, first.named)
+    fill(store, first.shared, first.parts)
     before = named_graphs(store)
 
-    reads = []
-    real_read = pipeline.read
+    reads, mapped = [], []
+    real_read, real_map = pipeline.read, pipeline.document_graph
     monkeypatch.setattr(pipeline, "read", lambda path: reads.append(path.name) or real_read(path))
+    monkeypatch.setattr(pipeline, "document_graph", lambda x, entities: mapped.append(x.source.name) or real_map(x, entities))
     changed = corpus / "sefton-2019-revisit.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     second = build([corpus], cache=cache)
-    fill(store, second.graph, second.named)
+    fill(store, second.shared, second.parts)
     after = named_graphs(store)
 
     assert reads == ["sefton-2019-revisit.txt"]
+    assert mapped == ["sefton-2019-revisit.txt"]  # the others' graphs, and their SHACL reports, come from the cache
     assert len(before - after) == 1 and len(after - before) == 1
     assert len(after & before) == len(before) - 1  # every other document's graph (and the official one) untouched
 
     (corpus / "stoke-on-trent-2016.txt").unlink()
     third = build([corpus], cache=cache)
-    fill(store, third.graph, third.named)
+    fill(store, third.shared, third.parts)
     assert len(named_graphs(store)) == len(after) - 1

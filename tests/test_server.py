@@ -65,9 +65,9 @@ QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def test_loading_twice_into_a_graph_store_leaves_the_same_triples(corpus_build, oxigraph_server):
-    sent = load(corpus_build.graph, corpus_build.named, f"{oxigraph_server}/store")
+    sent = load(corpus_build.shared, corpus_build.parts, f"{oxigraph_server}/store")
     first = int(sparql(f"{oxigraph_server}/query", QUADS)["results"]["bindings"][0]["n"]["value"])
-    load(corpus_build.graph, corpus_build.named, f"{oxigraph_server}/store")
+    load(corpus_build.shared, corpus_build.parts, f"{oxigraph_server}/store")
     second = int(sparql(f"{oxigraph_server}/query", QUADS)["results"]["bindings"][0]["n"]["value"])
     assert first == second == sum(sent.values())
     assert len(sent) == len(corpus_build.named) + 1
@@ -80,21 +80,21 @@ def test_loading_twice_into_a_graph_store_leaves_the_same_triples(corpus_build, 
 
 def test_a_server_that_is_down_refuses_or_hangs_gives_a_clear_error(corpus_build, oxigraph_server):
     with pytest.raises(LoadError, match="cannot reach"):
-        load(corpus_build.graph, {}, f"http://127.0.0.1:{free_port()}/store", timeout=5)
+        load(corpus_build.shared, {}, f"http://127.0.0.1:{free_port()}/store", timeout=5)
     with pytest.raises(LoadError, match="refused graph .*HTTP 4"):
-        load(corpus_build.graph, {}, f"{oxigraph_server}/no-such-endpoint", timeout=5)
+        load(corpus_build.shared, {}, f"{oxigraph_server}/no-such-endpoint", timeout=5)
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(1)
     try:
         with pytest.raises(LoadError, match="did not answer within 1 s"):
-            load(corpus_build.graph, {}, f"http://127.0.0.1:{silent.getsockname()[1]}/store", timeout=1)
+            load(corpus_build.shared, {}, f"http://127.0.0.1:{silent.getsockname()[1]}/store", timeout=1)
     finally:
         silent.close()
 
 
 def test_serve_answers_a_sparql_query_over_http(corpus_build, tmp_path):
-    fill(tmp_path / "store", corpus_build.graph, corpus_build.named)
+    fill(tmp_path / "store", corpus_build.shared, corpus_build.parts)
     port = free_port()
     server = serve(tmp_path / "store", "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -15,7 +15,7 @@ PARAMS = {"areas-by-theme": {"theme": "local-offer"}, "compare-areas": {"area_a"
 @pytest.fixture(scope="module")
 def store(corpus_build, tmp_path_factory):
     path = tmp_path_factory.mktemp("store") / "store"
-    assert fill(path, corpus_build.graph, corpus_build.named) > len(corpus_build.graph) // 2
+    assert fill(path, corpus_build.shared, corpus_build.parts) > len(corpus_build.graph) // 2
     return path
 
 

@@ -60,3 +60,16 @@ def test_other_ways_of_introducing_a_forum_or_charity(sentence, expected):
 
 def test_an_acronym_for_a_generic_forum_is_not_a_name():
     assert organisations("Leaders work with the parent and carers' forum (PCF) on the strategy.") == []
+
+
+def test_the_entity_patterns_are_valid_spacy_patterns():
+    """The pipeline adds them without spaCy's schema check, so it is done here."""
+    import spacy
+
+    from sendkg.nlp import area_patterns
+    from sendkg.resources import jsonl
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", config={"validate": True})
+    ruler.add_patterns(area_patterns() + [dict(p) for p in jsonl("patterns/entities.jsonl")])
+    assert len(ruler.patterns) > 150  # every local authority at least
