@@ -120,7 +120,7 @@ def validate_command(graph: Path) -> None:
 @main.command(name="query")
 @click.argument("query")
 @click.option("--graph", type=click.Path(dir_okay=False, path_type=Path), default=None, help=f"Default: {DEFAULT_GRAPH}")
-@click.option("--store", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None, help="Query an embedded store built with `build --store` instead of a file.")
+@click.option("--store", type=click.Path(exists=True, path_type=Path), default=None, help="Query an embedded store built with `build --store` (or a graph file loaded into an in-memory store) instead of rdflib.")
 @click.option("--format", "fmt", type=click.Choice(sorted(queries.FORMATTERS)), default="table", show_default=True)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to VALUE (a literal, or an IRI).")
 def query_command(query: str, graph: Path | None, store: Path | None, fmt: str, params: tuple[str, ...]) -> None:
@@ -177,11 +177,14 @@ def report_command(graph: Path, output: Path) -> None:
 
 
 @main.command(name="serve")
-@click.option("--store", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("output/store"), show_default=True)
+@click.option("--store", type=click.Path(exists=True, path_type=Path), default=Path("output/store"), show_default=True, help="A store folder (`build --store`), or a TriG or N-Quads file to load into memory: slower to start, faster to query.")
 @click.option("--port", type=int, default=7879, show_default=True)
 def serve_command(store: Path, port: int) -> None:
     """Answer SPARQL 1.1 Protocol queries over the store on 127.0.0.1 (read-only), until Ctrl-C."""
-    server = serve(store, "127.0.0.1", port)
+    try:
+        server = serve(store, "127.0.0.1", port)
+    except (ValueError, SyntaxError, OSError) as error:
+        raise click.ClickException(str(error).splitlines()[0]) from None
     click.echo(f"serving {store} at http://127.0.0.1:{port}/sparql (the page at http://127.0.0.1:{port}/)")
     try:
         server.serve_forever()

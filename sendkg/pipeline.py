@@ -32,7 +32,7 @@ from .resources import folder
 from .structure import NotAnInspection, structure
 from .themes import tag
 from .validate import Report, Violation, combined, validate, validate_document
-from .write import merge_sorted, ntriples, union, write_atomic
+from .write import NamedGraphs, merge_sorted, ntriples, union, write_atomic
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Build:
     scale; `graph` and `named` turn it into rdflib graphs when asked."""
 
     shared: Graph
-    parts: dict[URIRef, bytes]
+    parts: NamedGraphs
     extractions: list[Extraction]
     failures: list[Failure] = field(default_factory=list)
     report: Report | None = None
@@ -80,9 +80,13 @@ class MappedDocument:
     """One document's named graph, and what SHACL said of it."""
 
     identifier: URIRef
-    ntriples: bytes
-    subjects: frozenset[str]
+    graph: bytes | Path  # sorted N-Triples, or the cache file that holds them
+    digest: str
+    subjects: frozenset[str]  # those another document may describe too: itself, its inspection, ...
     report: Report | None
+
+    def ntriples(self) -> bytes:
+        return self.graph if isinstance(self.graph, bytes) else self.graph.read_bytes()
 
 
 def extract_document(path: Path, cache: Path | None = None) -> Extraction | Failure:
@@ -176,17 +180,23 @@ def extract_documents(
 def map_document(extraction: Extraction, entities: dict[tuple[str, str], Entity], shared: Graph, check: bool, cache: Path | None) -> MappedDocument:
     """One document's named graph, validated with the shared graph beside it. Cached by what the
     graph depends on (the document's bytes and name, the code, the IRIs of the entities it names),
-    so a rebuild maps and validates only the documents that changed."""
+    so a rebuild maps and validates only the documents that changed; the cached graph stays on
+    disk until it is written out."""
     entry = mapping_entry(extraction, entities, cache)
     found = mapped_from_cache(entry, check)
     if found is not None:
         return found
     part = document_graph(extraction, entities)
     report = validate_document(part, shared) if check else None
-    mapped = MappedDocument(document_graph_iri(extraction), ntriples(part), frozenset(map(str, part.subjects())), report)
-    if entry is not None:
-        write_atomic(pickle.dumps(mapped), entry)
-    return mapped
+    lines = ntriples(part)
+    own = str(document_iri(extraction)) + "/"
+    subjects = frozenset(str(s) for s in part.subjects() if not str(s).startswith(own))
+    mapped = MappedDocument(document_graph_iri(extraction), lines, hashlib.sha256(lines).hexdigest(), subjects, report)
+    if entry is None:
+        return mapped
+    write_atomic(lines, entry.with_suffix(".nt"))
+    write_atomic(pickle.dumps(replace(mapped, graph=b"")), entry)
+    return replace(mapped, graph=entry.with_suffix(".nt"))
 
 
 def mapping_entry(extraction: Extraction, entities: dict[tuple[str, str], Entity], cache: Path | None) -> Path | None:
@@ -198,10 +208,12 @@ def mapping_entry(extraction: Extraction, entities: dict[tuple[str, str], Entity
 
 
 def mapped_from_cache(entry: Path | None, check: bool) -> MappedDocument | None:
-    if entry is None or not entry.is_file():
+    if entry is None or not entry.is_file() or not entry.with_suffix(".nt").is_file():
         return None
     mapped = pickle.loads(entry.read_bytes())
-    return mapped if mapped.report is not None or not check else None
+    if mapped.report is None and check:
+        return None
+    return replace(mapped, graph=entry.with_suffix(".nt"))
 
 
 _MAPPING: dict = {}  # set before the processes are forked: (extractions, entities, shared, check, cache)
@@ -240,7 +252,7 @@ def overlaps_report(mapped: list[MappedDocument], shared: Graph) -> tuple[Report
         return Report(True, ()), sharing
     graph = Graph()
     for i in sharing:
-        graph.parse(data=mapped[i].ntriples, format="nt")
+        graph.parse(data=mapped[i].ntriples(), format="nt")
     return validate_document(graph, shared, about=common), sharing
 
 
@@ -290,8 +302,10 @@ def build(
         entities = resolve(extractions)
         shared = shared_graph(extractions, entities)
         mapped = map_documents(extractions, shared, entities, check=check, jobs=jobs, cache=cache, progress=progress)
-        parts = {m.identifier: m.ntriples for m in mapped}
-        parts[OFFICIAL_GRAPH] = ntriples(official)
+        parts = NamedGraphs()
+        for m in mapped:
+            parts.add(m.identifier, m.graph, m.digest)
+        parts.add(OFFICIAL_GRAPH, ntriples(official))
         if not check:
             return Build(shared, parts, extractions, failures)
         overlaps, _ = overlaps_report(mapped, shared)

@@ -76,36 +76,49 @@ def link_organisations(graph: nx.Graph) -> None:
     are compared (the same area, or the same name), so the cost grows with the documents, not
     with their square."""
     nodes = sorted(n for n in graph if n[0] == "ORGANISATION")
+    names = {node: NameFeatures.of(graph, node) for node in nodes}
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for node in nodes:
-        area, name = node[1].split("/", 1)
-        groups.setdefault(("area", area), []).append(node)
-        groups.setdefault(("name", name), []).append(node)
+        groups.setdefault(("area", names[node].area), []).append(node)
+        groups.setdefault(("name", names[node].name), []).append(node)
     pairs = sorted({(a, b) for group in groups.values() for i, a in enumerate(group) for b in group[i + 1 :]})
     for a, b in pairs:
-        why = match_reason(graph, a, b)
+        why = match_reason(names[a], names[b])
         if why:
             graph.add_edge(a, b, evidence=why)
 
 
-def match_reason(graph: nx.Graph, a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str, str] | None:
-    area_a, name_a = a[1].split("/", 1)
-    area_b, name_b = b[1].split("/", 1)
-    form_a = max(graph.nodes[a]["forms"], key=len)
-    form_b = max(graph.nodes[b]["forms"], key=len)
-    if area_a != area_b:
-        kinds = graph.nodes[a].get("kinds", set()) | graph.nodes[b].get("kinds", set())
-        if name_a == name_b and "charity" in kinds:
-            return (form_a, form_b, "the same charity named in two areas")
+@dataclass(frozen=True)
+class NameFeatures:
+    """What matching looks at in an organisation's name, worked out once per name."""
+
+    area: str
+    name: str
+    form: str  # the longest printed form
+    kinds: frozenset[str]
+    without_area: str  # the name with its area's name taken out
+    initials: str
+
+    @classmethod
+    def of(cls, graph: nx.Graph, node: tuple[str, str]) -> "NameFeatures":
+        area, name = node[1].split("/", 1)
+        form = max(graph.nodes[node]["forms"], key=len)
+        la = by_key(area)
+        without = strip_words(name, [v.lower() for v in la.variants]) if la else name
+        return cls(area, name, form, frozenset(graph.nodes[node].get("kinds", ())), without, initials(form))
+
+
+def match_reason(a: NameFeatures, b: NameFeatures) -> tuple[str, str, str] | None:
+    if a.area != b.area:
+        if a.name == b.name and "charity" in a.kinds | b.kinds:
+            return (a.form, b.form, "the same charity named in two areas")
         return None
-    la = by_key(area_a)
-    if la:
-        stripped = {strip_words(name, [v.lower() for v in la.variants]) for name in (name_a, name_b)}
-        if len(stripped) == 1 and name_a != name_b:
-            return (form_a, form_b, f"the same name with and without the area's name ({la.name})")
-    for short, long in ((form_a, form_b), (form_b, form_a)):
-        if short.isupper() and len(short) >= 3 and short == initials(long):
-            return (short, long, "an acronym of the other name, in the same area")
+    la = by_key(a.area)
+    if la and a.without_area == b.without_area and a.name != b.name:
+        return (a.form, b.form, f"the same name with and without the area's name ({la.name})")
+    for short, long in ((a, b), (b, a)):
+        if short.form.isupper() and len(short.form) >= 3 and short.form == long.initials:
+            return (short.form, long.form, "an acronym of the other name, in the same area")
     return None
 
 

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .query import bundled
+from .store import open_store
 from .write import DEFAULT_GRAPH, ntriples
 
 RESULT_FORMATS = {
@@ -105,9 +106,10 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def serve(store_path: Path, host: str = "127.0.0.1", port: int = 7879) -> ThreadingHTTPServer:
-    """A server ready to `serve_forever()`; the caller stops it with `shutdown()`."""
-    store = ox.Store.read_only(str(store_path))
+def serve(location: Path, host: str = "127.0.0.1", port: int = 7879) -> ThreadingHTTPServer:
+    """A server ready to `serve_forever()` over a store folder, or a graph file loaded into memory
+    (`store.open_store`); the caller stops it with `shutdown()`."""
+    store = open_store(location)
     return ThreadingHTTPServer((host, port), handler_for(store))
 
 

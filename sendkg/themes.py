@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import spacy
+from collections.abc import Iterator
+
 from rdflib import Graph
 from rdflib.namespace import SKOS
-from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Lemmatizer
+from spacy.tokens import Doc
 
 from .model import Extraction
+from .nlp import pipeline
 from .resources import folder
 
 THEME_SCHEME = "https://w3id.org/sendkg/code/theme"
@@ -48,27 +51,33 @@ def theme_labels() -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def lemmatiser() -> Language:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp
+def lemmatiser() -> Lemmatizer:
+    """spaCy's lookup lemmatiser (tables from spacy-lookups-data), on the tokenizer and vocabulary
+    of the entity pipeline rather than a second blank pipeline of its own."""
+    lemmatizer = Lemmatizer(pipeline().vocab, model=None, mode="lookup")
+    lemmatizer.initialize()
+    return lemmatizer
+
+
+def lemmatised(texts) -> Iterator[Doc]:
+    nlp, lemmatizer = pipeline(), lemmatiser()
+    for doc in nlp.tokenizer.pipe(texts):
+        yield lemmatizer(doc)
 
 
 @cache
 def matcher() -> PhraseMatcher:
-    nlp = lemmatiser()
-    phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    phrases = PhraseMatcher(pipeline().vocab, attr="LEMMA")
     for theme, labels in theme_labels().items():
-        phrases.add(theme, list(nlp.pipe(label.lower() for label in labels)))
+        phrases.add(theme, list(lemmatised(label.lower() for label in labels)))
     return phrases
 
 
 def tag_texts(texts: list[str]) -> list[list[ThemeMatch]]:
     """The themes of each text, in the scheme's order, with the words that matched."""
-    nlp, phrases = lemmatiser(), matcher()
+    nlp, phrases = pipeline(), matcher()
     results = []
-    for text, doc in zip(texts, nlp.pipe(t.lower() for t in texts)):
+    for text, doc in zip(texts, lemmatised(t.lower() for t in texts)):
         found: dict[str, list[str]] = {}
         for match_id, start, end in phrases(doc):
             span = doc[start:end]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +29,36 @@ DEFAULT_GRAPH = URIRef("https://w3id.org/sendkg/graph")
 TURTLE_PREFIXES = {"sk", "oa", "prov", "org", "skos", "dcterms", "foaf", "rdf", "rdfs", "owl", "xsd"}
 
 
+class NamedGraphs(Mapping[URIRef, bytes]):
+    """Named graphs as sorted N-Triples, each held in memory or read from its file when asked, with
+    the digest of each, so that a store can tell what changed without reading the unchanged ones
+    and a national build does not hold every document's graph in memory."""
+
+    def __init__(self) -> None:
+        self.sources: dict[URIRef, bytes | Path] = {}
+        self.digests: dict[URIRef, str] = {}
+
+    def add(self, identifier: URIRef, source: bytes | Path, digest: str | None = None) -> None:
+        self.sources[identifier] = source
+        self.digests[identifier] = digest or hashlib.sha256(self[identifier]).hexdigest()
+
+    def __getitem__(self, identifier: URIRef) -> bytes:
+        source = self.sources[identifier]
+        return source if isinstance(source, bytes) else source.read_bytes()
+
+    def __iter__(self) -> Iterator[URIRef]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
+def digests(parts: Mapping[URIRef, bytes]) -> dict[URIRef, str]:
+    if isinstance(parts, NamedGraphs):
+        return dict(parts.digests)
+    return {identifier: hashlib.sha256(part).hexdigest() for identifier, part in parts.items()}
+
+
 def serialise(graph: Graph, fmt: str = "turtle", named: dict[URIRef, Graph] | None = None) -> bytes:
     """Bytes that are the same for the same graph on every run. TriG and N-Quads keep each of
     `named` in its own named graph (their triples are also in `graph`); other formats write the one graph."""
@@ -35,7 +66,7 @@ def serialise(graph: Graph, fmt: str = "turtle", named: dict[URIRef, Graph] | No
     return serialise_parts(shared_part(graph, named), {i: ntriples(part) for i, part in named.items()}, fmt)
 
 
-def serialise_parts(shared: Graph, parts: dict[URIRef, bytes], fmt: str = "turtle") -> bytes:
+def serialise_parts(shared: Graph, parts: Mapping[URIRef, bytes], fmt: str = "turtle") -> bytes:
     """The shared graph and the named graphs (each as sorted N-Triples, the form a build keeps
     them in) in one format: the union for Turtle, N-Triples and JSON-LD, graph by graph for TriG
     and N-Quads."""
@@ -73,7 +104,7 @@ def in_graph(chunk: bytes, identifier: URIRef) -> bytes:
     return b"".join(line[: line.rindex(b" .")] + suffix for line in chunk.splitlines())
 
 
-def union(shared: Graph, parts: dict[URIRef, bytes]) -> Graph:
+def union(shared: Graph, parts: Mapping[URIRef, bytes]) -> Graph:
     graph = Graph()
     for prefix, namespace in shared.namespaces():
         graph.bind(prefix, namespace)

@@ -18,6 +18,7 @@ import pytest
 
 from sendkg.server import LoadError, load, serve
 from sendkg.store import fill
+from sendkg.write import serialise_parts, write_atomic
 
 
 def free_port() -> int:
@@ -93,10 +94,13 @@ def test_a_server_that_is_down_refuses_or_hangs_gives_a_clear_error(corpus_build
         silent.close()
 
 
-def test_serve_answers_a_sparql_query_over_http(corpus_build, tmp_path):
+@pytest.mark.parametrize("location", ["store", "sendkg.nq"])
+def test_serve_answers_a_sparql_query_over_http(corpus_build, tmp_path, location):
+    """From the on-disk store, or from the N-Quads file loaded into memory."""
     fill(tmp_path / "store", corpus_build.shared, corpus_build.parts)
+    write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, "nq"), tmp_path / "sendkg.nq")
     port = free_port()
-    server = serve(tmp_path / "store", "127.0.0.1", port)
+    server = serve(tmp_path / location, "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -6,8 +6,9 @@ import pytest
 
 from sendkg.query import bundled
 from sendkg.query import run as rdflib_run
-from sendkg.store import fill
+from sendkg.store import fill, open_store
 from sendkg.store import run as store_run
+from sendkg.write import serialise_parts, write_atomic
 
 PARAMS = {"areas-by-theme": {"theme": "local-offer"}, "compare-areas": {"area_a": "Halton", "area_b": "Worcestershire"}}
 
@@ -31,3 +32,19 @@ def test_every_bundled_query_answers_the_same_from_the_store(corpus_build, store
 def test_numbers_agree_as_numbers(corpus_build, store):
     expected = {(r[0], float(r[3])) for r in rdflib_run(corpus_build.graph, "numbers").rows}
     assert {(r[0], float(r[3])) for r in store_run(store, "numbers").rows} == expected
+
+
+def test_a_trig_file_loaded_into_memory_answers_as_the_store_does(corpus_build, store, tmp_path):
+    path = tmp_path / "sendkg.trig"
+    write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, "trig"), path)
+    memory = open_store(path)
+    assert len(memory) == len(open_store(store))
+    for name in ("inspections", "findings", "areas-by-theme"):
+        assert sorted(store_run(memory, name, PARAMS.get(name)).rows) == sorted(store_run(store, name, PARAMS.get(name)).rows)
+
+
+def test_a_file_that_is_no_graph_cannot_be_opened_as_a_store(tmp_path):
+    path = tmp_path / "notes.jsonld"
+    path.write_text("{}")
+    with pytest.raises(ValueError, match="notes.jsonld"):
+        open_store(path)
