@@ -37,7 +37,7 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nq"]), default=None, help="Default: from the output's extension.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against shapes/ before writing it.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None, help="Also fill this embedded Oxigraph store.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Documents read in this many processes.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Documents read, mapped and validated in this many processes.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("output/.cache"), show_default=True, help="Extractions of documents already read.")
 @click.option("--no-cache", is_flag=True, help="Read every document again.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")

@@ -241,19 +241,19 @@ def map_documents(
     return results
 
 
-def overlaps_report(mapped: list[MappedDocument], shared: Graph) -> tuple[Report, dict[int, set[str]]]:
+def overlaps_report(mapped: list[MappedDocument], shared: Graph) -> Report:
     """What no one document's check can see: nodes that two documents both describe (a letter and
     the council report summarising it describe one inspection), validated with both documents'
-    statements together. Returns the report and, per document, the nodes it shares."""
+    statements together."""
     counts = Counter(subject for m in mapped for subject in m.subjects)
     common = {subject for subject, n in counts.items() if n > 1}
-    sharing = {i: m.subjects & common for i, m in enumerate(mapped) if m.subjects & common}
     if not common:
-        return Report(True, ()), sharing
+        return Report(True, ())
     graph = Graph()
-    for i in sharing:
-        graph.parse(data=mapped[i].ntriples(), format="nt")
-    return validate_document(graph, shared, about=common), sharing
+    for m in mapped:
+        if m.subjects & common:
+            graph.parse(data=m.ntriples(), format="nt")
+    return validate_document(graph, shared, about=common)
 
 
 def cached_report(cache: Path | None, inputs: list[bytes], validation: Callable[[], Report]) -> Report:
@@ -271,7 +271,9 @@ def cached_report(cache: Path | None, inputs: list[bytes], validation: Callable[
     return report
 
 
-def documents_behind(report: Report, extractions: list[Extraction], mapped: list[MappedDocument], entities) -> dict[Extraction, Violation]:
+def documents_behind(
+    report: Report, extractions: list[Extraction], mapped: list[MappedDocument], entities: dict[tuple[str, str], Entity]
+) -> dict[Extraction, Violation]:
     """The documents whose statements a violation is about: its focus is a node of the document's
     own graph, or an entity (a person, an organisation) the document names."""
     culprits: dict[Extraction, Violation] = {}
@@ -308,7 +310,7 @@ def build(
         parts.add(OFFICIAL_GRAPH, ntriples(official))
         if not check:
             return Build(shared, parts, extractions, failures)
-        overlaps, _ = overlaps_report(mapped, shared)
+        overlaps = overlaps_report(mapped, shared)
         shared_lines = ntriples(shared)
         report = combined(
             [
