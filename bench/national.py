@@ -209,6 +209,8 @@ def measure(size: int, jobs: int, whole: bool) -> dict[str, float]:
         m["query_memory_ms"] = statistics.median(in_memory.values())
         m["slowest_memory_query"], m["query_memory_max_ms"] = max(in_memory.items(), key=lambda item: item[1])
         m["per_query"] = {name: (latencies.get(name), in_memory[name]) for name in in_memory}
+        for name, (disk, memory) in m["per_query"].items():
+            print(f"  {size} documents, {name}: {'not run' if disk is None else f'{disk:.0f}'} ms on disk, {memory:.0f} ms in memory", file=sys.stderr, flush=True)
         if whole:
             with PeakMemory() as memory:
                 graph, m["union_s"] = timed(lambda: result.graph)
