@@ -127,7 +127,9 @@ def turtle(sorted_ntriples: bytes, prefixes: dict[str, str]) -> bytes:
 def shared_part(graph: Graph, named: dict[URIRef, Graph]) -> Graph:
     """The triples of `graph` in none of the named graphs: the shared nodes (vocabulary, areas,
     people, organisations) that TriG, N-Quads, the store and a Graph Store load keep apart."""
-    apart = set().union(*(set(part) for part in named.values())) if named else set()
+    if not named:
+        return graph
+    apart = set().union(*(set(part) for part in named.values()))
     shared = Graph()
     for prefix, namespace in graph.namespaces():
         shared.bind(prefix, namespace)
