@@ -105,14 +105,14 @@ def extract_document(path: Path, cache: Path | None = None) -> Extraction | Fail
     except (ReadError, NotAnInspection, DocumentError) as error:
         result = Failure(path, getattr(error, "reason", None) or str(error))
     if entry is not None:
-        write_atomic(pickle.dumps(result), entry)
+        keep(entry, result)
     return result
 
 
 def from_cache(entry: Path | None, path: Path) -> Extraction | Failure | None:
-    if entry is None or not entry.is_file():
+    result = recall(entry)
+    if result is None:
         return None
-    result = pickle.loads(entry.read_bytes())
     if isinstance(result, Extraction):
         result.layout = replace(result.layout, source=replace(result.layout.source, path=path))
         return result
@@ -121,10 +121,25 @@ def from_cache(entry: Path | None, path: Path) -> Extraction | Failure | None:
 
 def cache_entry(path: Path, cache: Path) -> Path | None:
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return cache_file(cache, "extraction", path.read_bytes())
     except OSError:
         return None
-    return cache / f"{extractor_version()}-{digest}.pickle"
+
+
+def cache_file(cache: Path, kind: str, *inputs: bytes | str) -> Path:
+    """Where the cache keeps one `kind` of result made from `inputs` by this version of the code."""
+    digest = hashlib.sha256(extractor_version().encode())
+    for data in inputs:
+        digest.update(hashlib.sha256(data.encode() if isinstance(data, str) else data).digest())
+    return cache / f"{kind}-{digest.hexdigest()}.pickle"
+
+
+def recall(entry: Path | None):
+    return pickle.loads(entry.read_bytes()) if entry is not None and entry.is_file() else None
+
+
+def keep(entry: Path, result) -> None:
+    write_atomic(pickle.dumps(result), entry)
 
 
 @cache_function
@@ -195,23 +210,20 @@ def map_document(extraction: Extraction, entities: dict[tuple[str, str], Entity]
     if entry is None:
         return mapped
     write_atomic(lines, entry.with_suffix(".nt"))
-    write_atomic(pickle.dumps(replace(mapped, graph=b"")), entry)
+    keep(entry, replace(mapped, graph=b""))
     return replace(mapped, graph=entry.with_suffix(".nt"))
 
 
 def mapping_entry(extraction: Extraction, entities: dict[tuple[str, str], Entity], cache: Path | None) -> Path | None:
     if cache is None:
         return None
-    used = entities_used(extraction, entities)
-    key = hashlib.sha256("\n".join([extractor_version(), extraction.source.sha256, extraction.source.name, *used]).encode())
-    return cache / f"graph-{key.hexdigest()}.pickle"
+    source = extraction.source
+    return cache_file(cache, "graph", source.sha256, source.name, "\n".join(entities_used(extraction, entities)))
 
 
 def mapped_from_cache(entry: Path | None, check: bool) -> MappedDocument | None:
-    if entry is None or not entry.is_file() or not entry.with_suffix(".nt").is_file():
-        return None
-    mapped = pickle.loads(entry.read_bytes())
-    if mapped.report is None and check:
+    mapped = recall(entry)
+    if mapped is None or not entry.with_suffix(".nt").is_file() or (mapped.report is None and check):
         return None
     return replace(mapped, graph=entry.with_suffix(".nt"))
 
@@ -260,14 +272,11 @@ def cached_report(cache: Path | None, inputs: list[bytes], validation: Callable[
     """A SHACL report kept in the cache under a digest of the graphs it was made from and the code."""
     if cache is None:
         return validation()
-    digest = hashlib.sha256(extractor_version().encode())
-    for data in inputs:
-        digest.update(hashlib.sha256(data).digest())
-    entry = cache / f"report-{digest.hexdigest()}.pickle"
-    if entry.is_file():
-        return pickle.loads(entry.read_bytes())
-    report = validation()
-    write_atomic(pickle.dumps(report), entry)
+    entry = cache_file(cache, "report", *inputs)
+    report = recall(entry)
+    if report is None:
+        report = validation()
+        keep(entry, report)
     return report
 
 
