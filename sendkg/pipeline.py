@@ -6,6 +6,7 @@ every other document is still built.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import pickle
@@ -162,11 +163,15 @@ def in_processes(function: Callable, items: list, jobs: int, progress: Callable[
     results = []
     if jobs > 1 and len(items) > 1:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for result in pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))):
-                results.append(result)
-                if progress:
-                    progress(1)
+        gc.freeze()  # the children's collector then leaves the parent's objects, and their pages, shared
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                for result in pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))):
+                    results.append(result)
+                    if progress:
+                        progress(1)
+        finally:
+            gc.unfreeze()
         return results
     for item in items:
         results.append(function(item))

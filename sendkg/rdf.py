@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from .gazetteer import (
     commissioning_groups,
@@ -54,7 +55,9 @@ def code(scheme: str, notation: str) -> URIRef:
 
 
 def new_graph() -> Graph:
-    graph = Graph()
+    """A graph with sendkg's prefixes, in rdflib's store without named-graph bookkeeping, which is
+    twice as fast to fill and to read; the build keeps named graphs apart itself."""
+    graph = Graph(store=SimpleMemory())
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph

@@ -7,8 +7,11 @@ statistics, and the shared graph; queries see their union.
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,36 +22,57 @@ from .write import digests, format_for, in_graph, ntriples, write_atomic
 
 
 DIGESTS = "sendkg-graphs.json"  # beside Oxigraph's own files: what each named graph held when loaded
+SHARED = ""  # the default graph's entry there
 
 
 def fill(path: Path, shared: Graph, parts: Mapping[URIRef, bytes]) -> int:
     """Bring the store to the build, touching only what changed: a named graph that is no longer
     built is removed, a new or changed one (re-extracted, or naming an entity whose IRI changed)
-    replaced, one whose triples are the same kept; the shared graph is replaced. Returns the
-    number of quads."""
+    replaced, one whose triples are the same kept; so is the shared graph. Returns the number of
+    quads."""
     store = ox.Store(str(path))
     digests_file = Path(path) / DIGESTS
     loaded = json.loads(digests_file.read_text()) if digests_file.is_file() else {}
     wanted = {str(identifier): digest for identifier, digest in digests(parts).items()}
+    shared_lines = ntriples(shared)
+    wanted[SHARED] = hashlib.sha256(shared_lines).hexdigest()
     for present in list(store.named_graphs()):
         if loaded.get(present.value) != wanted.get(present.value):
             store.remove_graph(present)
-    store.clear_graph(ox.DefaultGraph())
-    store.bulk_load(ntriples(shared), ox.RdfFormat.N_TRIPLES)
+    if loaded.get(SHARED) != wanted[SHARED]:
+        if SHARED in loaded:  # forgotten first: a load cut short is then redone next time
+            write_atomic(json.dumps({k: v for k, v in loaded.items() if k != SHARED}).encode(), digests_file)
+        store.clear_graph(ox.DefaultGraph())
+        store.bulk_load(shared_lines, ox.RdfFormat.N_TRIPLES)
     new = [i for i in sorted(parts) if not store.contains_named_graph(ox.NamedNode(str(i)))]
-    if new:
-        store.bulk_load(b"".join(in_graph(parts[i], i) for i in new), ox.RdfFormat.N_QUADS)
+    for run in in_runs(new, parts):
+        store.bulk_load(run, ox.RdfFormat.N_QUADS)
     store.flush()
     write_atomic(json.dumps(wanted, sort_keys=True, indent=0).encode(), digests_file)
     return len(store)
 
 
+RUN_BYTES = 8 * 2**20
+
+
+def in_runs(identifiers: list[URIRef], parts: Mapping[URIRef, bytes]) -> Iterator[bytes]:
+    """The named graphs as N-Quads, in runs of about `RUN_BYTES`. Oxigraph's bulk loader holds
+    what it is given in memory several times over while it sorts it: 1.9 GB for the 370 MB of a
+    1,000-document build in one load, 0.4 GB in runs of this size, in the same time."""
+    pending: list[bytes] = []
+    size = 0
+    for identifier in identifiers:
+        pending.append(in_graph(parts[identifier], identifier))
+        size += len(pending[-1])
+        if size >= RUN_BYTES:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
 def term(value: str) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(value) if value.startswith(("http://", "https://")) else ox.Literal(value)
-
-
-def text_of(value) -> str:
-    return "" if value is None else value.value
 
 
 OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
@@ -76,5 +100,7 @@ def run(location: Path | ox.Store, query: str, params: dict[str, str] | None = N
     substitutions = {ox.Variable(name): term(value) for name, value in (params or {}).items()}
     solutions = store.query(query_text(query), use_default_graph_as_union=True, substitutions=substitutions)
     columns = tuple(v.value for v in solutions.variables)
-    rows = tuple(tuple(text_of(solution[name]) for name in columns) for solution in solutions)
+    # Oxigraph writes the rows as CSV (each term's text) far faster than Python reads them term by term.
+    text = solutions.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
+    rows = tuple(tuple(row) for row in csv.reader(io.StringIO(text, newline="")))[1:]
     return Table(columns, rows)

@@ -47,7 +47,10 @@ def shapes() -> Graph:
 
 def validate(graph: Graph) -> Report:
     """A graph against the shapes. With no inference pyshacl adds nothing to the data graph, so it
-    is validated in place rather than copied first."""
+    is validated in place rather than copied first, unless its store cannot hold named graphs,
+    which pyshacl reads through."""
+    if not graph.store.context_aware:
+        graph = Graph() + graph
     conforms, results, _ = shacl_validate(
         graph, shacl_graph=shapes(), inference="none", advanced=True, allow_warnings=True, inplace=True
     )

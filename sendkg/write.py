@@ -68,14 +68,14 @@ def serialise(graph: Graph, fmt: str = "turtle", named: dict[URIRef, Graph] | No
 
 def serialise_parts(shared: Graph, parts: Mapping[URIRef, bytes], fmt: str = "turtle") -> bytes:
     """The shared graph and the named graphs (each as sorted N-Triples, the form a build keeps
-    them in) in one format: the union for Turtle, N-Triples and JSON-LD, graph by graph for TriG
-    and N-Quads."""
+    them in) in one format: the union for Turtle, N-Triples and JSON-LD, graph by graph (the
+    shared graph first, then the named graphs in order) for TriG and N-Quads, so that a national
+    build's N-Quads need not be sorted as one."""
     rdf_format = FORMATS[fmt]
     if rdf_format == "nt":
         return b"".join(merge_sorted([ntriples(shared), *parts.values()]))
     if rdf_format == "nquads":
-        quads = [in_graph(ntriples(shared), DEFAULT_GRAPH), *(in_graph(part, i) for i, part in parts.items())]
-        return b"".join(merge_sorted(quads))
+        return in_graph(ntriples(shared), DEFAULT_GRAPH) + b"".join(in_graph(parts[i], i) for i in sorted(parts))
     prefixes = {prefix: str(namespace) for prefix, namespace in shared.namespaces() if prefix in TURTLE_PREFIXES}
     if rdf_format == "trig":
         return trig(prefixes, [(DEFAULT_GRAPH, ntriples(shared)), *sorted(parts.items())])

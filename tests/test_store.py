@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
+from rdflib import RDFS, Graph, Literal, URIRef
 
 from sendkg.query import bundled
 from sendkg.query import run as rdflib_run
@@ -48,3 +50,22 @@ def test_a_file_that_is_no_graph_cannot_be_opened_as_a_store(tmp_path):
     path.write_text("{}")
     with pytest.raises(ValueError, match="notes.jsonld"):
         open_store(path)
+
+
+def test_the_shared_graph_is_reloaded_only_when_it_changes(corpus_build, tmp_path):
+    """A marker put into the store's default graph by hand survives a fill with the same shared
+    graph (it was not reloaded) and is gone after a fill with a changed one, which is loaded whole."""
+    path = tmp_path / "store"
+    fill(path, corpus_build.shared, corpus_build.parts)
+    marker = ox.Quad(ox.NamedNode("https://example.org/marker"), ox.NamedNode("https://example.org/p"), ox.Literal("x"))
+    oxigraph = ox.Store(str(path))
+    oxigraph.add(marker)
+    del oxigraph
+    fill(path, corpus_build.shared, corpus_build.parts)
+    assert marker in ox.Store.read_only(str(path))
+    changed = Graph() + corpus_build.shared
+    changed.add((URIRef("https://example.org/new"), RDFS.label, Literal("new")))
+    fill(path, changed, corpus_build.parts)
+    after = ox.Store.read_only(str(path))
+    assert marker not in after
+    assert len(after) == len(changed) + sum(len(part.splitlines()) for part in corpus_build.parts.values())
