@@ -41,15 +41,19 @@ def fill(path: Path, shared: Graph, parts: Mapping[URIRef, bytes]) -> int:
             store.remove_graph(present)
     if loaded.get(SHARED) != wanted[SHARED]:
         if SHARED in loaded:  # forgotten first: a load cut short is then redone next time
-            write_atomic(json.dumps({k: v for k, v in loaded.items() if k != SHARED}).encode(), digests_file)
+            remember(digests_file, {k: v for k, v in loaded.items() if k != SHARED})
         store.clear_graph(ox.DefaultGraph())
         store.bulk_load(shared_lines, ox.RdfFormat.N_TRIPLES)
     new = [i for i in sorted(parts) if not store.contains_named_graph(ox.NamedNode(str(i)))]
-    for run in in_runs(new, parts):
-        store.bulk_load(run, ox.RdfFormat.N_QUADS)
+    for quads in in_runs(new, parts):
+        store.bulk_load(quads, ox.RdfFormat.N_QUADS)
     store.flush()
-    write_atomic(json.dumps(wanted, sort_keys=True, indent=0).encode(), digests_file)
+    remember(digests_file, wanted)
     return len(store)
+
+
+def remember(digests_file: Path, entries: dict[str, str]) -> None:
+    write_atomic(json.dumps(entries, sort_keys=True, indent=0).encode(), digests_file)
 
 
 RUN_BYTES = 8 * 2**20
