@@ -196,7 +196,7 @@ def measure(size: int, jobs: int, whole: bool) -> dict[str, float]:
         with PeakMemory() as memory:  # what `sendkg build -o sendkg.nq --store store` does
             result, m["build_s"] = timed(build, [corpus], check=True, jobs=jobs, cache=cache)
             _, m["write_nq_s"] = timed(lambda: write_atomic(serialise_parts(result.shared, result.parts, "nq"), nq_file))
-            _, m["fill_s"] = timed(fill, store, result.shared, result.parts)
+            _, m["fill_s"] = timed(fill, store, result.shared_lines, result.parts)
         m["peak_mb"] = memory.mb
         if whole:
             _, m["extract_map_s"] = timed(build, [corpus], check=False, jobs=jobs)
@@ -207,7 +207,7 @@ def measure(size: int, jobs: int, whole: bool) -> dict[str, float]:
         first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         start = time.perf_counter()
         again = build([corpus], check=True, jobs=jobs, cache=cache)
-        fill(store, again.shared, again.parts)
+        fill(store, again.shared_lines, again.parts)
         m["rebuild_s"] = time.perf_counter() - start
         latencies = {}
         if whole:  # on disk, queries that read every finding take minutes at 5,000 documents

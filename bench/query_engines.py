@@ -17,7 +17,7 @@ from sendkg.query import bundled
 from sendkg.query import run as rdflib_run
 from sendkg.store import fill
 from sendkg.store import run as store_run
-from sendkg.write import load
+from sendkg.write import load, ntriples
 
 PARAMS = {
     "areas-by-theme": {"theme": "local-offer"},
@@ -41,7 +41,7 @@ def main() -> None:
     parse_ms = 1000 * (time.perf_counter() - start)
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
-        fill(Path(folder) / "store", graph, {})
+        fill(Path(folder) / "store", ntriples(graph), {})
         fill_ms = 1000 * (time.perf_counter() - start)
         print(f"{path}: {len(graph)} triples; parse {parse_ms:.0f} ms (rdflib), fill store {fill_ms:.0f} ms")
         print("| query | rdflib ms | Oxigraph ms |")

@@ -75,7 +75,7 @@ def build_command(
         for path in outputs:
             write_atomic(serialise_parts(result.shared, result.parts, fmt or format_for(path)), path)
         if store:
-            quads = fill_store(store, result.shared, result.parts)
+            quads = fill_store(store, result.shared_lines, result.parts)
             if not quiet:
                 click.echo(f"store: {store} ({quads} quads)")
     if not quiet:

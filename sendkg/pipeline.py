@@ -33,7 +33,7 @@ from .resources import folder
 from .structure import NotAnInspection, structure
 from .themes import tag
 from .validate import Report, Violation, combined, validate, validate_document
-from .write import NamedGraphs, merge_sorted, ntriples, union, write_atomic
+from .write import NamedGraphs, contents, merge_sorted, ntriples, union, write_atomic
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,14 @@ class Build:
         return {identifier: Graph().parse(data=part, format="nt") for identifier, part in self.parts.items()}
 
     @cached_property
+    def shared_lines(self) -> bytes:
+        """The shared graph as sorted N-Triples, made once for the SHACL report's key, the store
+        and the triple count."""
+        return ntriples(self.shared)
+
+    @cached_property
     def triple_count(self) -> int:
-        return sum(1 for _ in merge_sorted([ntriples(self.shared), *self.parts.values()]))
+        return sum(1 for _ in merge_sorted([self.shared_lines, *self.parts.values()]))
 
 
 @dataclass(frozen=True)
@@ -85,9 +91,6 @@ class MappedDocument:
     digest: str
     subjects: frozenset[str]  # those another document may describe too: itself, its inspection, ...
     report: Report | None
-
-    def ntriples(self) -> bytes:
-        return self.graph if isinstance(self.graph, bytes) else self.graph.read_bytes()
 
 
 def extract_document(path: Path, cache: Path | None = None) -> Extraction | Failure:
@@ -269,7 +272,7 @@ def overlaps_report(mapped: list[MappedDocument], shared: Graph) -> Report:
     graph = Graph()
     for m in mapped:
         if m.subjects & common:
-            graph.parse(data=m.ntriples(), format="nt")
+            graph.parse(data=contents(m.graph), format="nt")
     return validate_document(graph, shared, about=common)
 
 
@@ -322,23 +325,22 @@ def build(
         for m in mapped:
             parts.add(m.identifier, m.graph, m.digest)
         parts.add(OFFICIAL_GRAPH, ntriples(official))
+        result = Build(shared, parts, extractions, failures)
         if not check:
-            return Build(shared, parts, extractions, failures)
-        overlaps = overlaps_report(mapped, shared)
-        shared_lines = ntriples(shared)
-        report = combined(
+            return result
+        result.report = combined(
             [
-                cached_report(cache, [shared_lines], lambda: validate(shared)),
-                cached_report(cache, [shared_lines, parts[OFFICIAL_GRAPH]], lambda: validate_document(official, shared)),
-                overlaps,
+                cached_report(cache, [result.shared_lines], lambda: validate(shared)),
+                cached_report(cache, [result.shared_lines, parts[OFFICIAL_GRAPH]], lambda: validate_document(official, shared)),
+                overlaps_report(mapped, shared),
                 *(m.report for m in mapped),
             ]
         )
-        if report.conforms:
-            return Build(shared, parts, extractions, failures, report)
-        culprits = documents_behind(report, extractions, mapped, entities)
+        if result.report.conforms:
+            return result
+        culprits = documents_behind(result.report, extractions, mapped, entities)
         if not culprits or len(culprits) == len(extractions):
-            return Build(shared, parts, extractions, failures, report)
+            return result
         for extraction, violation in culprits.items():
             failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
         extractions = [x for x in extractions if x not in culprits]

@@ -17,6 +17,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,7 +27,7 @@ from rdflib import Graph, URIRef
 
 from .query import bundled
 from .store import open_store
-from .write import DEFAULT_GRAPH, ntriples
+from .write import graphs_in_order, ntriples
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -120,11 +121,11 @@ def credentials() -> str | None:
     return "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode()
 
 
-def load(shared: Graph, parts: dict[URIRef, bytes], endpoint: str, timeout: float = 30.0) -> dict[str, int]:
+def load(shared: Graph, parts: Mapping[URIRef, bytes], endpoint: str, timeout: float = 30.0) -> dict[str, int]:
     """PUT every graph (the shared one and each named one, as N-Triples) to a Graph Store Protocol
     endpoint. Returns triples sent per graph IRI."""
     sent = {}
-    for identifier, body in [(DEFAULT_GRAPH, ntriples(shared)), *sorted(parts.items())]:
+    for identifier, body in graphs_in_order(ntriples(shared), parts):
         put(endpoint, str(identifier), body, timeout)
         sent[str(identifier)] = body.count(b"\n")
     return sent

@@ -15,27 +15,27 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from .query import Table, query_text
-from .write import digests, format_for, in_graph, ntriples, write_atomic
+from .write import digests, format_for, in_graph, write_atomic
 
 
 DIGESTS = "sendkg-graphs.json"  # beside Oxigraph's own files: what each named graph held when loaded
 SHARED = ""  # the default graph's entry there
 
 
-def fill(path: Path, shared: Graph, parts: Mapping[URIRef, bytes]) -> int:
-    """Bring the store to the build, touching only what changed: a named graph that is no longer
-    built is removed, a new or changed one (re-extracted, or naming an entity whose IRI changed)
-    replaced, one whose triples are the same kept; so is the shared graph. Returns the number of
-    quads."""
+def fill(path: Path, shared: bytes, parts: Mapping[URIRef, bytes]) -> int:
+    """Bring the store to the build (the shared graph and the named graphs, as sorted N-Triples:
+    `Build.shared_lines` and `Build.parts`), touching only what changed: a named graph that is no
+    longer built is removed, a new or changed one (re-extracted, or naming an entity whose IRI
+    changed) replaced, one whose triples are the same kept; so is the shared graph. Returns the
+    number of quads."""
     store = ox.Store(str(path))
     digests_file = Path(path) / DIGESTS
     loaded = json.loads(digests_file.read_text()) if digests_file.is_file() else {}
     wanted = {str(identifier): digest for identifier, digest in digests(parts).items()}
-    shared_lines = ntriples(shared)
-    wanted[SHARED] = hashlib.sha256(shared_lines).hexdigest()
+    wanted[SHARED] = hashlib.sha256(shared).hexdigest()
     for present in list(store.named_graphs()):
         if loaded.get(present.value) != wanted.get(present.value):
             store.remove_graph(present)
@@ -43,7 +43,7 @@ def fill(path: Path, shared: Graph, parts: Mapping[URIRef, bytes]) -> int:
         if SHARED in loaded:  # forgotten first: a load cut short is then redone next time
             remember(digests_file, {k: v for k, v in loaded.items() if k != SHARED})
         store.clear_graph(ox.DefaultGraph())
-        store.bulk_load(shared_lines, ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(shared, ox.RdfFormat.N_TRIPLES)
     new = [i for i in sorted(parts) if not store.contains_named_graph(ox.NamedNode(str(i)))]
     for quads in in_runs(new, parts):
         store.bulk_load(quads, ox.RdfFormat.N_QUADS)
@@ -105,6 +105,6 @@ def run(location: Path | ox.Store, query: str, params: dict[str, str] | None = N
     solutions = store.query(query_text(query), use_default_graph_as_union=True, substitutions=substitutions)
     columns = tuple(v.value for v in solutions.variables)
     # Oxigraph writes the rows as CSV (each term's text) far faster than Python reads them term by term.
-    text = solutions.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8")
-    rows = tuple(tuple(row) for row in csv.reader(io.StringIO(text, newline="")))[1:]
-    return Table(columns, rows)
+    rows = csv.reader(io.StringIO(solutions.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8"), newline=""))
+    next(rows, None)  # the header: the columns above
+    return Table(columns, tuple(map(tuple, rows)))

@@ -7,10 +7,9 @@ EHC plan'). The words that matched are kept as evidence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-
-from collections.abc import Iterator
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
@@ -59,7 +58,7 @@ def lemmatiser() -> Lemmatizer:
     return lemmatizer
 
 
-def lemmatised(texts) -> Iterator[Doc]:
+def lemmatised(texts: Iterable[str]) -> Iterator[Doc]:
     nlp, lemmatizer = pipeline(), lemmatiser()
     for doc in nlp.tokenizer.pipe(texts):
         yield lemmatizer(doc)

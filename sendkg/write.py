@@ -6,7 +6,7 @@ import hashlib
 import heapq
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,14 +43,18 @@ class NamedGraphs(Mapping[URIRef, bytes]):
         self.digests[identifier] = digest or hashlib.sha256(self[identifier]).hexdigest()
 
     def __getitem__(self, identifier: URIRef) -> bytes:
-        source = self.sources[identifier]
-        return source if isinstance(source, bytes) else source.read_bytes()
+        return contents(self.sources[identifier])
 
     def __iter__(self) -> Iterator[URIRef]:
         return iter(self.sources)
 
     def __len__(self) -> int:
         return len(self.sources)
+
+
+def contents(source: bytes | Path) -> bytes:
+    """N-Triples held in memory, or read from the file that holds them."""
+    return source if isinstance(source, bytes) else source.read_bytes()
 
 
 def digests(parts: Mapping[URIRef, bytes]) -> dict[URIRef, str]:
@@ -75,13 +79,21 @@ def serialise_parts(shared: Graph, parts: Mapping[URIRef, bytes], fmt: str = "tu
     if rdf_format == "nt":
         return b"".join(merge_sorted([ntriples(shared), *parts.values()]))
     if rdf_format == "nquads":
-        return in_graph(ntriples(shared), DEFAULT_GRAPH) + b"".join(in_graph(parts[i], i) for i in sorted(parts))
+        return b"".join(in_graph(part, i) for i, part in graphs_in_order(ntriples(shared), parts))
     prefixes = {prefix: str(namespace) for prefix, namespace in shared.namespaces() if prefix in TURTLE_PREFIXES}
     if rdf_format == "trig":
-        return trig(prefixes, [(DEFAULT_GRAPH, ntriples(shared)), *sorted(parts.items())])
+        return trig(prefixes, graphs_in_order(ntriples(shared), parts))
     if rdf_format == "json-ld":
         return union(shared, parts).serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
     return turtle(b"".join(merge_sorted([ntriples(shared), *parts.values()])), prefixes)
+
+
+def graphs_in_order(shared: bytes, parts: Mapping[URIRef, bytes]) -> Iterator[tuple[URIRef, bytes]]:
+    """The shared graph's N-Triples (as `DEFAULT_GRAPH`), then each named graph's in order of IRI,
+    each read only when it is reached: the order TriG, N-Quads and a Graph Store load write them in."""
+    yield DEFAULT_GRAPH, shared
+    for identifier in sorted(parts):
+        yield identifier, parts[identifier]
 
 
 def ntriples(graph: Graph) -> bytes:
@@ -139,7 +151,7 @@ def shared_part(graph: Graph, named: dict[URIRef, Graph]) -> Graph:
     return shared
 
 
-def trig(prefixes: dict[str, str], graphs: list[tuple[URIRef, bytes]]) -> bytes:
+def trig(prefixes: dict[str, str], graphs: Iterable[tuple[URIRef, bytes]]) -> bytes:
     """TriG written graph by graph in a fixed order, each as Turtle, so the bytes are the same on
     every run."""
     header = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in sorted(prefixes.items()))

@@ -24,7 +24,7 @@ def test_changing_one_document_replaces_only_its_graph(tmp_path, monkeypatch):
     for name in ("st-helens-2018.txt", "sefton-2019-revisit.txt", "stoke-on-trent-2016.txt"):
         shutil.copy(LETTERS / name, corpus / name)
     first = build([corpus], cache=cache)
-    fill(store, first.shared, first.parts)
+    fill(store, first.shared_lines, first.parts)
     before = named_graphs(store)
 
     reads, mapped = [], []
@@ -34,7 +34,7 @@ def test_changing_one_document_replaces_only_its_graph(tmp_path, monkeypatch):
     changed = corpus / "sefton-2019-revisit.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     second = build([corpus], cache=cache)
-    fill(store, second.shared, second.parts)
+    fill(store, second.shared_lines, second.parts)
     after = named_graphs(store)
 
     assert reads == ["sefton-2019-revisit.txt"]
@@ -44,5 +44,5 @@ def test_changing_one_document_replaces_only_its_graph(tmp_path, monkeypatch):
 
     (corpus / "stoke-on-trent-2016.txt").unlink()
     third = build([corpus], cache=cache)
-    fill(store, third.shared, third.parts)
+    fill(store, third.shared_lines, third.parts)
     assert len(named_graphs(store)) == len(after) - 1

@@ -97,7 +97,7 @@ def test_a_server_that_is_down_refuses_or_hangs_gives_a_clear_error(corpus_build
 @pytest.mark.parametrize("location", ["store", "sendkg.nq"])
 def test_serve_answers_a_sparql_query_over_http(corpus_build, tmp_path, location):
     """From the on-disk store, or from the N-Quads file loaded into memory."""
-    fill(tmp_path / "store", corpus_build.shared, corpus_build.parts)
+    fill(tmp_path / "store", corpus_build.shared_lines, corpus_build.parts)
     write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, "nq"), tmp_path / "sendkg.nq")
     port = free_port()
     server = serve(tmp_path / location, "127.0.0.1", port)

@@ -10,7 +10,7 @@ from sendkg.query import bundled
 from sendkg.query import run as rdflib_run
 from sendkg.store import fill, open_store
 from sendkg.store import run as store_run
-from sendkg.write import serialise_parts, write_atomic
+from sendkg.write import ntriples, serialise_parts, write_atomic
 
 PARAMS = {"areas-by-theme": {"theme": "local-offer"}, "compare-areas": {"area_a": "Halton", "area_b": "Worcestershire"}}
 
@@ -18,7 +18,7 @@ PARAMS = {"areas-by-theme": {"theme": "local-offer"}, "compare-areas": {"area_a"
 @pytest.fixture(scope="module")
 def store(corpus_build, tmp_path_factory):
     path = tmp_path_factory.mktemp("store") / "store"
-    assert fill(path, corpus_build.shared, corpus_build.parts) > len(corpus_build.graph) // 2
+    assert fill(path, corpus_build.shared_lines, corpus_build.parts) > len(corpus_build.graph) // 2
     return path
 
 
@@ -56,16 +56,16 @@ def test_the_shared_graph_is_reloaded_only_when_it_changes(corpus_build, tmp_pat
     """A marker put into the store's default graph by hand survives a fill with the same shared
     graph (it was not reloaded) and is gone after a fill with a changed one, which is loaded whole."""
     path = tmp_path / "store"
-    fill(path, corpus_build.shared, corpus_build.parts)
+    fill(path, corpus_build.shared_lines, corpus_build.parts)
     marker = ox.Quad(ox.NamedNode("https://example.org/marker"), ox.NamedNode("https://example.org/p"), ox.Literal("x"))
     oxigraph = ox.Store(str(path))
     oxigraph.add(marker)
     del oxigraph
-    fill(path, corpus_build.shared, corpus_build.parts)
+    fill(path, corpus_build.shared_lines, corpus_build.parts)
     assert marker in ox.Store.read_only(str(path))
     changed = Graph() + corpus_build.shared
     changed.add((URIRef("https://example.org/new"), RDFS.label, Literal("new")))
-    fill(path, changed, corpus_build.parts)
+    fill(path, ntriples(changed), corpus_build.parts)
     after = ox.Store.read_only(str(path))
     assert marker not in after
     assert len(after) == len(changed) + sum(len(part.splitlines()) for part in corpus_build.parts.values())
