@@ -12,7 +12,16 @@ from spacy.tokens import Doc
 
 from . import people
 from .dates import DATE, find_range, parse_date
-from .gazetteer import find_area, find_area_within, find_ccg, find_icb, health_body_core, inspection_year, normalise_place
+from .gazetteer import (
+    find_area,
+    find_area_within,
+    find_ccg,
+    find_icb,
+    health_body_core,
+    inspection_year,
+    icb_cores,
+    normalise_place,
+)
 from .model import DateValue, Extraction, Layout, Mention, Person, Span, Valued
 from .resources import jsonl
 from .structure import REPORT_TITLE, TITLE
@@ -65,7 +74,7 @@ def extract(layout: Layout, doc: Doc) -> Extraction:
     if layout.addressees:
         result.addressees = people.addressees(layout.addressees, text)
     if layout.partnership:
-        result.addressees = people.partnership_people(layout.partnership, text)
+        result.addressees = people.partnership_people(layout, text)
     if layout.cc:
         result.copied_to = copied_to(layout, text)
     year = inspection_year(result.start.value) if result.start else None
@@ -258,7 +267,8 @@ def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None) -> list[
             if mention:
                 found.append(mention)
         elif ent.label_ == "STATUTE":
-            mention = statute(ent.text, ent.start_char)
+            skip = after_table_row(layout.source.text, ent.start_char, ent.text)
+            mention = statute(ent.text[skip:], ent.start_char + skip)
             if mention:
                 found.append(mention)
     area_forms = {normalise_place(v) for v in [area.text]} | {area.key}
@@ -273,42 +283,70 @@ def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None) -> list[
 
 
 def health_body(text: str, offset: int, kind: str, year: int | None = None) -> Mention | None:
-    """Trim what runs into a CCG's or ICB's name ('Fiona Taylor, Chief Officer, Sefton CCG',
-    'Stoke-on-Trent City Council and Staffordshire ... ICB'); an ICB resolves to the reference list."""
-    owner = list(NHS_OWNER.finditer(text))
-    # A comma inside the name ('NHS Bedfordshire, Luton and Milton Keynes ICB') is kept after 'NHS';
-    # without 'NHS', the longest run after a comma that names a CCG of the year is the name.
-    cut = owner[-1].start() if owner else text.rfind(",") + 1
-    if not owner and kind != "icb":
-        for comma in [m.end() for m in re.finditer(",", text)]:
-            if find_ccg(text[comma:].replace("\n", " "), year):
-                cut = comma
-                break
-    partner = list(PARTNER_BEFORE.finditer(text, cut))
-    if partner:
-        cut = partner[-1].end()
-    name = LEADING_WORDS.sub("", text[cut:].replace("\n", " "))
-    name = re.sub(r"^(?:the|The)\s+", "", name).strip()
-    words = name.split()
-    if len(words) < 2 or words[0] in {"Clinical", "Integrated", "CCG", "ICB"}:
+    """A CCG or ICB as printed, without what runs into its name ('Fiona Taylor, Chief Officer,
+    Sefton CCG', 'London Borough of Hillingdon and North West London Integrated Care Board'): the
+    longest run of the match's last words that names a CCG or ICB of the reference lists, or else
+    the name after 'NHS', after a council joined to it with 'and', or after a comma. An ICB must be
+    one of the reference list's; a CCG keeps its printed name when the list does not settle it,
+    if that name is printed in title case."""
+    cut = next((start for start in word_starts(text) if reference_body(text[start:], kind, year)), None)
+    if cut is None:
+        if not TITLED_HEAD.search(text):
+            return None  # 'the area's clinical commissioning group': a name in lower case only when the list knows it
+        cut = printed_start(text, kind, year)
+    name = " ".join(text[cut:].replace("&", "and").split())
+    if not health_body_core(expanded(name)) or len(name.split()) < 2:
         return None
-    start = offset + text.index(words[0], cut)
-    printed = " ".join(words).replace("&", "and")
-    printed = re.sub(r"\bCCGs\b", "Clinical Commissioning Groups", printed)
-    printed = re.sub(r"\bCCG\b", "Clinical Commissioning Group", printed)
-    printed = re.sub(r"\bICB\b", "Integrated Care Board", printed)
-    key = health_body_key(printed)
+    lookup = expanded(name)
     if kind == "icb":
-        board = find_icb(printed)
+        board = find_icb(lookup)
         if board is None:
             return None
         key = board[0].ods.lower()
     else:
-        group = find_ccg(printed, year)
-        key = group.ods.lower() if group else key
-    return Mention("HEALTH_BODY", printed, Span(start, offset + len(text)), key, kind or "ccg")
+        group = find_ccg(lookup, year)
+        key = group.ods.lower() if group else health_body_key(lookup)
+    return Mention("HEALTH_BODY", name, Span(offset + cut, offset + len(text)), key, kind or "ccg")
 
 
+def word_starts(text: str) -> list[int]:
+    """Where a body's name could begin: each capitalised word, first to last."""
+    return [m.start() for m in re.finditer(r"(?<![\w'’\-&.])[A-Z][\w'’.\-]*", text)]
+
+
+def reference_body(text: str, kind: str, year: int | None) -> bool:
+    """The text is exactly the name of an ICB (or a CCG) of the reference lists, in any printed form."""
+    lookup = expanded(" ".join(text.split()))
+    core = health_body_core(lookup)
+    if kind == "icb":
+        return core in icb_cores()
+    return find_ccg(lookup, year) is not None
+
+
+def printed_start(text: str, kind: str, year: int | None) -> int:
+    """Where a name that no reference list settles begins: after the last 'NHS' that opens a name,
+    a council or trust joined to it with 'and', a comma, and the words that cannot begin a name."""
+    owner = list(NHS_OWNER.finditer(text))
+    # A comma inside the name ('NHS Bedfordshire, Luton and Milton Keynes ICB') is kept after 'NHS'.
+    cut = owner[-1].start() if owner else text.rfind(",") + 1
+    partner = list(PARTNER_BEFORE.finditer(text, cut))
+    if partner:
+        cut = partner[-1].end()
+    rest = text[cut:]
+    stripped = LEADING_WORDS.sub("", rest)
+    stripped = re.sub(r"^(?:the|The)\s+", "", stripped)
+    return cut + len(rest) - len(stripped)
+
+
+def expanded(name: str) -> str:
+    """A printed name with its acronyms spelled out, for looking it up: 'X ICB' = 'X Integrated Care Board'."""
+    name = name.replace("&", "and")
+    name = re.sub(r"\bCCGs\b", "Clinical Commissioning Groups", name)
+    name = re.sub(r"\bCCG\b", "Clinical Commissioning Group", name)
+    return re.sub(r"\bICB\b", "Integrated Care Board", name)
+
+
+TITLED_HEAD = re.compile(r"(?:Clinical\s+Commissioning\s+Groups?|Integrated\s+Care\s+Board|CCGs?|ICB)$")
 PARTNER_BEFORE = re.compile(r"\b(?:Council|Authority|Trust)\s+and\s+")
 NHS_OWNER = re.compile(r"\bNHS\b(?=\s+(?!Integrated\b|Clinical\b|England\b)[A-Z])")
 
@@ -318,17 +356,31 @@ def health_body_key(name: str) -> str:
 
 
 def statute(text: str, offset: int) -> Mention | None:
-    """'the Children and Families Act (2014)', 'the 2014 Children and Families Act' -> 'Children and Families Act 2014'."""
+    """'the Children and Families Act (2014)', 'the 2014 Children and Families Act' -> 'Children and
+    Families Act 2014'; 'the Care Act' (no year printed) -> 'Care Act'."""
     name = LEADING_WORDS.sub("", " ".join(text.split()))
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
     name = re.sub(r"\bAct\s*(?:\(\s*(\d{4})\s*\)|,\s*(\d{4}))$", lambda m: f"Act {m.group(1) or m.group(2)}", name, flags=re.I)
     name = re.sub(r"^(\d{4})\s+(.+\bAct)$", r"\2 \1", name, flags=re.I)
-    if not re.search(r"\b(act|regulations)\s+\d{4}$", name, re.I) or len(name.split()) < 3:
+    dated = re.search(r"\b(act|regulations)\s+\d{4}$", name, re.I) and len(name.split()) >= 3
+    # An Act named without its year ('Care Act assessments') is kept as printed: title-case words before 'Act'.
+    undated = re.fullmatch(r"(?:[A-Z][\w'’]*\s+(?:(?:and|of)\s+)?)+Act", name)
+    if not (dated or undated):
         return None
     if name.isupper() or name.replace("(", "").split()[0].isupper():
         name = " ".join(w if w.isdigit() else (w.lower() if w.lower() in {"and", "of"} else w.capitalize()) for w in name.split())
     start = offset + text.lower().index(name.split()[0].lower())
     return Mention("STATUTE", name, Span(start, offset + len(text)), normalise_place(name))
+
+
+def after_table_row(text: str, start: int, name: str) -> int:
+    """Where a name that runs on from a table row ('Contact Officer<TAB>... / Children and
+    Families Act 2014') really begins: a row's cells do not wrap into the next line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    first_break = name.find("\n")
+    if first_break < 0 or "\t" not in text[line_start : start + first_break]:
+        return 0
+    return first_break + 1
 
 
 def organisation_key(name: str) -> str:

@@ -164,6 +164,12 @@ def integrated_care_boards() -> tuple[IntegratedCareBoard, ...]:
     return tuple(IntegratedCareBoard(*board) for board in sorted(boards))
 
 
+@cache
+def icb_cores() -> dict[str, IntegratedCareBoard]:
+    """Each ICB by the core of its name ('herefordshire and worcestershire')."""
+    return {health_body_core(board.name): board for board in integrated_care_boards()}
+
+
 def find_icb(name: str) -> tuple[IntegratedCareBoard, str] | None:
     """The ICB a printed name refers to, and the part of the name that names it.
 
@@ -174,10 +180,9 @@ def find_icb(name: str) -> tuple[IntegratedCareBoard, str] | None:
     core = health_body_core(name)
     if not core:
         return None
-    boards = [(board, health_body_core(board.name)) for board in integrated_care_boards()]
-    exact = [b for b, c in boards if c == core]
-    if exact:
-        return exact[0], core
+    if core in icb_cores():
+        return icb_cores()[core], core
+    boards = [(board, c) for c, board in icb_cores().items()]
     containing = [(b, c) for b, c in boards if core.endswith(" " + c)]
     if len(containing) == 1:
         return containing[0]
@@ -252,6 +257,13 @@ def find_ccg(name: str, year: int | None) -> CommissioningGroup | None:
         if len(candidates) == 1:
             return candidates[0]
     return None
+
+
+def health_body_name(ods: str) -> str | None:
+    """The reference list's name for a CCG or ICB, by ODS code (any case), 'CCG' spelled out."""
+    names = {b.ods.lower(): b.name for b in integrated_care_boards()}
+    names |= {g.ods.lower(): re.sub(r"\bCCG$", "Clinical Commissioning Group", g.name) for g in commissioning_groups()}
+    return names.get(ods.lower())
 
 
 def replacing_icb(ccg: CommissioningGroup) -> str | None:

@@ -20,6 +20,17 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table drawn with rules on one PDF page: rows top to bottom, each a tuple of its cells
+    left to right (the span of a cell's text, or None for an empty cell)."""
+
+    page: int
+    rows: tuple[tuple[Span | None, ...], ...]
+    starts_page: bool = False  # nothing but the running header above it
+    ends_page: bool = False  # nothing but the running footer below it
+
+
+@dataclass(frozen=True)
 class Source:
     """A document as read: its text and where it came from."""
 
@@ -28,6 +39,7 @@ class Source:
     sha256: str
     media_type: str  # "text/plain", "text/markdown", "application/pdf"
     page_starts: tuple[int, ...] = ()  # character offset at which each page begins (PDF only)
+    tables: tuple[Table, ...] = ()  # tables drawn with rules (PDF only), in reading order
 
     @property
     def name(self) -> str:
@@ -111,6 +123,7 @@ class Layout:
     cc: Block | None = None
     outcome: Block | None = None  # a 2023 report's 'Inspection outcome' section
     partnership: Block | None = None  # a 2023 report's 'Local area partnership details' table
+    partnership_rows: tuple[tuple[Span | None, ...], ...] = ()  # its cells, when the PDF draws it with rules
     sections: tuple[Section, ...] = ()
     verdicts: tuple[Verdict, ...] = ()
     warnings: tuple[str, ...] = ()

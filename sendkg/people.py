@@ -10,7 +10,7 @@ import re
 from functools import cache
 
 from .gazetteer import find_area
-from .model import Block, Person, Span
+from .model import Block, Layout, Person, Span
 from .resources import jsonl
 
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
@@ -81,8 +81,8 @@ def take_name(tokens: list[str], i: int) -> tuple[list[str], int] | None:
 
 
 def tidy(text: str) -> str:
-    """A printed name or role as a value: typographic apostrophes straightened, whitespace single."""
-    return " ".join(text.replace("’", "'").replace("‘", "'").split())
+    """A printed name or role as a value: as printed (typographic apostrophes kept), whitespace single."""
+    return " ".join(text.split())
 
 
 def join_lines(parts: list[str]) -> str:
@@ -104,8 +104,8 @@ def split_name_role(text: str) -> tuple[str | None, str | None]:
     """'Lorna Fitzjohn HMI Regional Director' -> ('Lorna Fitzjohn', 'Regional Director').
 
     'HMI' straight after a name is a post-nominal unless the role it opens is an inspector's
-    ('HMI Lead Inspector') or the name is followed by a comma ('Russel Breyer, HMI'); honorifics
-    and other post-nominals (OBE) are dropped.
+    ('HMI Lead Inspector'), it opens a list ('Hazel Henson HMI, Ofsted') or the name is followed
+    by a comma ('Russel Breyer, HMI'); honorifics and other post-nominals (OBE) are dropped.
     """
     tokens = text.replace(",", " , ").split()
     i = 0
@@ -119,7 +119,7 @@ def split_name_role(text: str) -> tuple[str | None, str | None]:
     while i < len(tokens) and (tokens[i] == "," or (is_post_nominal(tokens[i]) and tokens[i].upper() != "HMI")):
         i += 1
     rest = " ".join(tokens[i:]).replace(" ,", ",").strip(" ,")
-    if not after_comma and rest.upper().startswith("HMI") and "inspector" not in rest[3:].lower():
+    if not after_comma and rest.upper().startswith("HMI") and "inspector" not in rest[3:].lower() and not rest[3:].startswith(","):
         rest = rest[3:].strip(" ,")
     return tidy(" ".join(name)), tidy(rest) or None
 
@@ -379,39 +379,121 @@ WEBSITE = re.compile(r"www\.|https?:|@|\.(?:gov|nhs|org|co)\.|\.uk\b|^\.?uk$", r
 
 
 def is_person_line(text: str) -> bool:
-    """'Graham Urwin, CEO', 'Tina Russell Director of ...', 'Simon White': a name first, no organisation words."""
+    """'Graham Urwin, CEO', 'Tina Russell Director of ...', 'Mrs Jill McGregor, ...': a name first,
+    no organisation words."""
     tokens = text.replace(",", " , ").split()
-    if any(t.lower() in words("org-heads.jsonl") for t in tokens) or find_area(text.split(",")[0]) or is_address_line(text):
+    start = 0
+    while start < len(tokens) and is_honorific(tokens[start]):
+        start += 1
+    found = take_name(tokens, start)
+    if found is None or POSTCODE.search(text):
         return False
-    return take_name(tokens, 0) is not None
+    name = found[0]
+    return not (
+        any(t.lower().strip(".,") in words("org-heads.jsonl") | words("address.jsonl") for t in name) or find_area(" ".join(name))
+    )
 
 
-def partnership_people(block: Block, source_text: str) -> list[Person]:
-    """The table under 'Local area partnership details': per column an organisation, then the
-    person who leads it (name and role), then a website and an address."""
-    lines = [line for line in block.lines if not line.blank]
-    if not lines:
-        return []
-    columns: list[list[tuple[str, int]]] = [[], []]
-    for line in lines[1:]:
-        raw = source_text[line.span.start : line.span.end]
+Cell = list[tuple[str, int]]  # a table cell's lines, each with its offset; '' for a blank line
+
+
+def partnership_columns(layout: Layout, source_text: str) -> list[list[Cell]]:
+    """The 'Local area partnership details' table as columns of cells: from the rules the PDF
+    draws, or else from the text's lines, each line a cell, split into columns at its tabs."""
+    columns: list[list[Cell]] = [[], []]
+    if layout.partnership_rows:
+        for row in layout.partnership_rows:
+            for index, cell in enumerate(row[:2]):
+                if cell is not None:
+                    lines, offset = [], cell.start
+                    for line in source_text[cell.start : cell.end].split("\n"):
+                        lines.append((line.strip(), offset + len(line) - len(line.lstrip())))
+                        offset += len(line) + 1
+                    columns[index].append(lines)
+        return columns
+    for line in (line for line in layout.partnership.lines if not line.blank):
         offset = line.span.start
-        for index, cell in enumerate(raw.split("\t")[:2]):
+        for index, cell in enumerate(source_text[line.span.start : line.span.end].split("\t")[:2]):
             if cell.strip():
-                columns[index].append((cell.strip(), offset + len(cell) - len(cell.lstrip())))
+                columns[index].append([(cell.strip(), offset + len(cell) - len(cell.lstrip()))])
             offset += len(cell) + 1
+    return columns
+
+
+def partnership_people(layout: Layout, source_text: str) -> list[Person]:
+    """The table under 'Local area partnership details': per column a heading, the organisation,
+    the person (or people) who lead it, name and role, then a website and an address."""
     people = []
-    for column in columns:
-        texts = [text for text, _ in column]
-        first = next((i for i, text in enumerate(texts) if i > 0 and is_person_line(text)), None)
+    for column in partnership_columns(layout, source_text):
+        cells = column[1:]  # the column's heading
+        first = next((i for i, cell in enumerate(cells) if i > 0 and opens_person(cell, 0)), None)
         if first is None:
             continue
-        last = next((i for i in range(first + 1, len(texts)) if WEBSITE.search(texts[i])), len(texts))
-        organisation = tidy(join_lines(texts[:first])) or None
-        starts = [i for i in range(first, last) if i == first or (is_person_line(texts[i]) and split_name_role(texts[i - 1])[1])]
-        for begin, end in zip(starts, starts[1:] + [last]):
-            name, role = split_name_role(join_lines(texts[begin:end]))
+        last = next((i for i in range(first + 1, len(cells)) if WEBSITE.search(first_line(cells[i]))), len(cells))
+        organisation = tidy(join_lines([text for cell in cells[:first] for text, _ in cell if text])) or None
+        lines = [line for cell in cells[first:last] for line in cell + [("", -1)]]
+        for group in leaders(lines):
+            name, role = split_name_role(join_lines([text for text, _ in group]))
             if name:
-                at = column[begin][1]
-                people.append(Person(name, role, organisation, Span(at, at + len(column[begin][0]))))
+                role, body = role_and_body(role, organisation)
+                at, text = group[0][1], group[0][0]
+                people.append(Person(name, role, body, Span(at, at + len(text))))
     return people
+
+
+def first_line(cell: Cell) -> str:
+    return next((text for text, _ in cell if text), "")
+
+
+def opens_person(lines: Cell, index: int) -> bool:
+    """Line `index` opens a person's entry: a name, then a comma or a role ('Graham Urwin, CEO',
+    'Tina Russell Director of ...'), or a name alone with a role on the next line."""
+    text = lines[index][0] if index < len(lines) else ""
+    if not is_person_line(text):
+        return False
+    tokens = text.replace(",", " , ").split()
+    start = 0
+    while is_honorific(tokens[start]):
+        start += 1
+    _, end = take_name(tokens, start)
+    if end < len(tokens):
+        return True
+    following = next((t for t, _ in lines[index + 1 :] if t), "")
+    return bool(following) and is_role_word(following.split()[0])
+
+
+def leaders(lines: Cell) -> list[Cell]:
+    """The people in a column's person cells: a blank line, or a line that opens a person's entry
+    after a line that ended a role, starts the next one."""
+    groups: list[Cell] = []
+    for index, (text, offset) in enumerate(lines):
+        if not text:
+            if groups and groups[-1]:
+                groups.append([])
+            continue
+        if not groups or (groups[-1] and opens_person(lines, index) and split_name_role(groups[-1][-1][0])[1]):
+            groups.append([])
+        groups[-1].append((text, offset))
+    return [group for group in groups if group]
+
+
+ORGANISATION_END = re.compile(r"\b(?:Board|Council|ICB|CCG|Group|Trust|Authority)$")
+
+
+def role_and_body(role: str | None, organisation: str | None) -> tuple[str | None, str | None]:
+    """A role without its closing full stop. Under a heading that names several bodies ('Surrey
+    Heartlands ICB and Frimley ICB'), a role that ends with one of them ('Acting CEO Surrey
+    Heartlands Integrated Care Board') is split: the role, and that body as the person's."""
+    if role:
+        role = role.rstrip(" .") or None
+    if not role or not organisation:
+        return role, organisation
+    bodies = [part for part in re.split(r"\s+and\s+(?=[A-Z])", organisation) if ORGANISATION_END.search(part)]
+    if len(bodies) < 2 or not ORGANISATION_END.search(role):
+        return role, organisation
+    openers = {"NHS"} | {body.split()[0] for body in bodies}
+    tokens = role.split()
+    for index in range(1, len(tokens)):
+        if tokens[index] in openers:
+            return " ".join(tokens[:index]), " ".join(tokens[index:])
+    return role, organisation

@@ -369,7 +369,7 @@ class DocumentMapper:
                 g.add((finding, PROV.wasDerivedFrom, self.doc))
                 g.add((finding, SK.evidence, self.span(item.span)))
                 if item.responsible:
-                    g.add((finding, SK.responsibleBody, Literal(item.responsible.replace("’", "'"))))
+                    g.add((finding, SK.responsibleBody, Literal(item.responsible)))
                 if section.polarity == "significant-weakness":
                     g.add((finding, RDF.type, SK.SignificantWeakness))
                     wsoa = URIRef(f"{node}/written-statement-of-action")
@@ -454,6 +454,7 @@ class DocumentMapper:
         g = self.graph
         g.add((node, RDF.type, ORG.Membership))
         g.add((node, ORG.member, self.person(person)))
+        g.add((node, SK.nameAsPrinted, Literal(person.name)))
         g.add((node, PROV.wasDerivedFrom, self.doc))
         when = self.x.letter_date or self.x.start
         if when:

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .model import Source
+from .model import Source, Table
 from .pdf import PdfError, read_pdf
 
 TEXT_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
@@ -34,12 +34,12 @@ def read(path: Path) -> Source:
         raise ReadError(path, f"cannot read file ({error.strerror or error})") from None
     digest = hashlib.sha256(data).hexdigest()
     if suffix == PDF:
-        text, page_starts = decode_pdf(path, data)
-        return Source(path=path, text=text, sha256=digest, media_type="application/pdf", page_starts=page_starts)
+        text, page_starts, tables = decode_pdf(path, data)
+        return Source(path=path, text=text, sha256=digest, media_type="application/pdf", page_starts=page_starts, tables=tables)
     return Source(path=path, text=decode_text(path, data), sha256=digest, media_type=TEXT_TYPES[suffix])
 
 
-def decode_pdf(path: Path, data: bytes) -> tuple[str, tuple[int, ...]]:
+def decode_pdf(path: Path, data: bytes) -> tuple[str, tuple[int, ...], tuple[Table, ...]]:
     if not data.strip():
         raise ReadError(path, "empty file")
     if not data.lstrip().startswith(b"%PDF"):

@@ -1,8 +1,8 @@
 """Stage 4, resolve: the same area, person or organisation across documents becomes one entity.
 
 Mentions are nodes of a networkx graph, joined when they share a resolution key (GSS code for
-an area, normalised name otherwise); each connected component is one entity, named by its
-longest printed form. Every entity keeps the mentions that were merged into it.
+an area, ODS code for a CCG or ICB, normalised name otherwise); each connected component is one
+entity, named by the reference list (areas, CCGs, ICBs) or else by its longest printed form. Every entity keeps the mentions that were merged into it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .gazetteer import by_key
+from .gazetteer import by_key, health_body_name
 from .model import Extraction
 
 
@@ -61,6 +61,8 @@ def resolve(extractions: list[Extraction]) -> dict[tuple[str, str], Entity]:
         if label == "LOCAL_AREA":
             la = by_key(key)
             name = la.name if la else name
+        elif label == "HEALTH_BODY":
+            name = health_body_name(key) or name
         merges = tuple(sorted(evidence for a, b, evidence in graph.subgraph(nodes).edges(data="evidence") if evidence))
         entity = Entity(label, key if label == "LOCAL_AREA" else slug(key), name, specific_kind(kinds), tuple(forms), merges)
         for node in nodes:

