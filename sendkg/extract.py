@@ -7,6 +7,7 @@ bodies, statutes), each with the span that states it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
@@ -23,6 +24,7 @@ from .gazetteer import (
     normalise_place,
 )
 from .model import DateValue, Extraction, Layout, Mention, Person, Span, Valued
+from .organisations import key_of, named_organisations, organisation_type
 from .resources import jsonl
 from .structure import REPORT_TITLE, TITLE
 
@@ -78,7 +80,7 @@ def extract(layout: Layout, doc: Doc) -> Extraction:
     if layout.cc:
         result.copied_to = copied_to(layout, text)
     year = inspection_year(result.start.value) if result.start else None
-    result.mentions = mentions(layout, doc, result.area, year)
+    result.mentions = mentions(layout, doc, result.area, year, [*result.team, *result.addressees])
     return result
 
 
@@ -255,7 +257,7 @@ def within(span: Span, offset: int) -> bool:
     return span.start <= offset < span.end
 
 
-def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None) -> list[Mention]:
+def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None, named_people: Iterable[Person] = ()) -> list[Mention]:
     found = [area]
     for ent in doc.ents:
         if not within(layout.body, ent.start_char):
@@ -271,14 +273,14 @@ def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None) -> list[
             mention = statute(ent.text[skip:], ent.start_char + skip)
             if mention:
                 found.append(mention)
-    area_forms = {normalise_place(v) for v in [area.text]} | {area.key}
-    for span in doc.spans.get("organisations", []):
-        if within(layout.body, span.start_char):
-            name = re.sub(r"^(?:the|The)\s+", "", people.tidy(span.text))
-            if normalise_place(name) in area_forms or find_area(name):
-                continue
-            key = f"{area.key}/{organisation_key(name)}"  # a local service is the area's own, until resolved
-            found.append(Mention("ORGANISATION", name, Span(span.start_char, span.end_char), key, span._.sendkg_kind))
+    text = layout.source.text
+    introduced = [(span.start_char, span.end_char, span._.sendkg_kind) for span in doc.spans.get("organisations", [])]
+    names = frozenset(person.name for person in named_people)
+    for candidate, _ in named_organisations(text, introduced, names, (layout.body.start, layout.body.end)):
+        key = f"{area.key}/{organisation_key(candidate.name)}"  # a local service is the area's own, until resolved
+        kind = organisation_type(candidate, text)
+        for mention in candidate.mentions:
+            found.append(Mention("ORGANISATION", mention.text, Span(mention.start, mention.end), key, kind))
     return sorted(set(found), key=lambda m: (m.span, m.label, m.key))
 
 
@@ -384,4 +386,4 @@ def after_table_row(text: str, start: int, name: str) -> int:
 
 
 def organisation_key(name: str) -> str:
-    return normalise_place(re.sub(r"^the\s+", "", name, flags=re.I))
+    return normalise_place(key_of(name))

@@ -1,0 +1,644 @@
+"""Named organisations, services and programmes: candidates from how a name is printed, kept by a
+small linear model.
+
+A candidate is a run of text printed as a proper name: quoted ('Just Say'), a run of capitalised
+words ('Durham Portage Service'), a capitalised name with a lower-case head ('Hope project'), a
+name with its acronym defined after it ('Family and Adolescent Support Service (FaASS)'), a word
+that is not ordinary English (WarrPAC, KOOTH), or a name the text introduces ('the parent carer
+forum, X': `patterns/organisations.jsonl`). The mentions of one name in a document (with its
+acronym) are one candidate, described by features of its printing and its words (`Features`)
+and scored by a logistic regression trained on the hand-checked corpus
+(`data/organisations/model.json`, made by `tests/organisations/train.py`). Nothing here knows
+the name of any service; what is generic ('the Local Offer', CAMHS) the model learns from the
+words, with a short list of national bodies and generic acronyms as data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from .gazetteer import find_area
+from .resources import data_file, jsonl
+
+OPENING_QUOTES = "‘“\"'"
+CLOSING_QUOTES = "’”\"'"
+CONNECTORS = {"and", "of", "for", "the", "in", "on", "to", "&", "at", "with", "by", "a"}
+SENTENCE_END = re.compile(r"[.!?:;][’”\"')\]]*$")
+BULLETS = set("◼▪•●■◦-–—*➢►")
+WORD = re.compile(r"\S+")
+EDGE = "\"'‘’“”()[],.;:!?"
+
+
+@dataclass(frozen=True)
+class Word:
+    """A whitespace-separated word: its letters without edge punctuation, and what surrounds them."""
+
+    text: str
+    start: int
+    end: int
+    lead: str  # punctuation before the letters ('(', '‘')
+    trail: str  # punctuation after the letters (',', '’', ').')
+    before: str  # the whitespace before the word
+    sentence_start: bool
+
+    @property
+    def titled(self) -> bool:
+        t = self.text
+        return bool(t) and (t[0].isupper() or (t[0].isdigit() and any(c.isalpha() for c in t)) or camel(t))
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def camel(text: str) -> bool:
+    """'eXtreme', 'WarrPAC', 'DurhamWorks': capitals inside a word."""
+    return len(text) > 2 and any(c.isupper() for c in text[1:]) and any(c.islower() for c in text)
+
+
+def words_of(text: str) -> list[Word]:
+    words: list[Word] = []
+    previous_end = 0
+    for match in WORD.finditer(text):
+        raw = match.group()
+        core = raw.strip(EDGE)
+        if not core:
+            previous_end = match.end()
+            continue
+        lead = raw[: raw.index(core)]
+        trail = raw[raw.index(core) + len(core) :]
+        if core.endswith(("’s", "'s")) and not trail:
+            pass
+        start = match.start() + len(lead)
+        before = text[previous_end : match.start()]
+        last = words[-1] if words else None
+        sentence_start = (
+            last is None
+            or bool(SENTENCE_END.search(last.text + last.trail))
+            or "\n\n" in before
+            or "\t" in before
+            or last.text in BULLETS
+        )
+        words.append(Word(core, start, start + len(core), lead, trail, before, sentence_start))
+        previous_end = match.end()
+    return words
+
+
+def joined(a: Word, b: Word) -> bool:
+    """Nothing but a space or a line break between two words: no punctuation, no blank line, no cell break."""
+    return not a.trail and not b.lead and "\n\n" not in b.before and "\t" not in b.before
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str  # as printed, whitespace made single
+    how: str  # quoted | titled | split | tail | acronym | introduced | service
+    sentence_start: bool
+    after_the: bool  # 'the X' with a lower-case 'the'
+    kind: str | None = None  # the type an introduction gives ('parent-carer-forum')
+    acronym: str | None = None  # defined in brackets after it
+
+
+@dataclass
+class Candidate:
+    """One name in one document with all its mentions."""
+
+    key: str
+    found: list[Mention] = field(default_factory=list)  # every way it was found, overlapping
+    mentions: list[Mention] = field(default_factory=list)  # one per place in the text
+
+    def settle(self) -> None:
+        """One mention per place in the text: of two that overlap, the one that defines an acronym,
+        then the one without a sentence's opening 'The', then the longer."""
+        kept: list[Mention] = []
+        for mention in sorted(self.found, key=preference):
+            if not any(mention.start < other.end and other.start < mention.end for other in kept):
+                kept.append(mention)
+        self.mentions = sorted(kept, key=lambda m: m.start)
+
+    @property
+    def named(self) -> Mention:
+        """The first full printed form: the mention with the most words, the first of those."""
+        most = max(len(m.text.split()) for m in self.mentions)
+        return next(m for m in self.mentions if len(m.text.split()) == most)
+
+    @property
+    def name(self) -> str:
+        return self.named.text
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
+
+
+def preference(mention: Mention) -> tuple:
+    opening_the = mention.sentence_start and mention.text.startswith("The ")
+    return (not mention.acronym, opening_the, -(mention.end - mention.start), mention.start)
+
+
+def key_of(name: str) -> str:
+    name = name.replace("’", "'").replace("‘", "'").replace("&", "and").lower()
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", name)
+    name = re.sub(r"^the\s+", "", name)
+    return " ".join(name.split())
+
+
+# --- candidates ----------------------------------------------------------------------------------
+
+
+def candidates(text: str, introduced: Iterable[tuple[int, int, str | None]] = (), within: tuple[int, int] | None = None) -> list[Candidate]:
+    """Every name printed as a proper name in the text (or the part of it `within`), with its mentions."""
+    begin, end = within or (0, len(text))
+    words = [w for w in words_of(text) if begin <= w.start and w.end <= end]
+    introduced = [(s, e, k) for s, e, k in introduced if begin <= s and e <= end]
+    mentions: list[Mention] = []
+    mentions += quoted(text, words)
+    mentions += titled_runs(text, words)
+    mentions += acronym_definitions(text, words)
+    mentions += introductions(text, words, introduced)
+    mentions += information_services(text, words)
+    groups: dict[str, Candidate] = {}
+    for mention in mentions:
+        key = key_of(mention.text)
+        if key:
+            groups.setdefault(key, Candidate(key)).found.append(mention)
+    link_acronyms(text, words, groups)
+    one_service(groups)
+    for candidate in groups.values():
+        candidate.settle()
+    return list(groups.values())
+
+
+def introductions(text: str, words: list[Word], introduced: Iterable[tuple[int, int, str | None]]) -> list[Mention]:
+    """Names the text introduces ('the parent carer forum, X'), without a sentence's opening 'The'."""
+    starts = {w.start: i for i, w in enumerate(words)}
+    found = []
+    for start, end, kind in introduced:
+        i = starts.get(start)
+        opening = i is not None and words[i].sentence_start
+        if opening and words[i].text == "The" and i + 1 < len(words) and words[i + 1].end <= end:
+            i, start = i + 1, words[i + 1].start
+        after_the = i is not None and i > 0 and words[i - 1].text == "the"
+        found.append(Mention(start, end, " ".join(text[start:end].split()), "introduced", opening, after_the, kind))
+    return found
+
+
+INFORMATION_SERVICE = re.compile(
+    r"(?-i:(?:(?:[A-Z][\w’'-]*|SEND)\s+(?:(?:and|&)\s+)?){0,6})(?:special\s+educational\s+needs\s+(?:and\s+disabilit(?:y|ies)\s+)?)?"
+    r"information,?\s+(?:and\s+)?advice,?\s+(?:and\s+)?support\s+services?\b",
+    re.I,
+)
+
+
+def information_services(text: str, words: list[Word]) -> list[Mention]:
+    """The SEND information, advice and support service in any case: SCHEMA.md counts it as named
+    even when printed as a description ('the SEND information, advice and support service')."""
+    starts = {w.start: i for i, w in enumerate(words)}
+    found = []
+    if not words:
+        return found
+    for match in INFORMATION_SERVICE.finditer(text, words[0].start, words[-1].end):
+        start = match.start()
+        i = starts.get(start)
+        if i is None:
+            continue
+        if words[i].sentence_start and words[i].text == "The" and i + 1 < len(words):
+            i, start = i + 1, words[i + 1].start
+        found.append(Mention(start, match.end(), " ".join(text[start : match.end()].split()), "service", words[i].sentence_start, i > 0 and words[i - 1].text == "the"))
+    return found
+
+
+def mention_of(text: str, words: list[Word], i: int, j: int, how: str, **extra) -> Mention:
+    first, last = words[i], words[j]
+    after_the = i > 0 and words[i - 1].text == "the" and joined(words[i - 1], first)
+    return Mention(first.start, last.end, " ".join(text[first.start : last.end].split()), how, first.sentence_start, after_the, **extra)
+
+
+def quoted(text: str, words: list[Word]) -> list[Mention]:
+    """'Just Say', ‘ten by ten’, “Tools for Schools”: up to eight words between quotation marks."""
+    found = []
+    for i, word in enumerate(words):
+        if not word.lead or word.lead[-1] not in OPENING_QUOTES:
+            continue
+        for j in range(i, min(len(words), i + 8)):
+            trail = words[j].trail
+            if trail and trail[0] in CLOSING_QUOTES:
+                found.append(mention_of(text, words, i, j, "quoted"))
+                break
+            if j > i and (words[j].lead or "\n\n" in words[j].before):
+                break
+            if trail and trail[0] not in ",":
+                break
+    return found
+
+
+def titled_runs(text: str, words: list[Word]) -> list[Mention]:
+    """Runs of capitalised words (with 'and', 'of', 'for', 'the' between them), the run without
+    a sentence's opening word, each side of an 'and', and the run with a lower-case head after it
+    ('Healthy Child programme', 'Gateshead youth forum')."""
+    found = []
+    i = 0
+    while i < len(words):
+        if not words[i].titled:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(words) and joined(words[j], words[j + 1]) and (words[j + 1].titled or words[j + 1].lower in CONNECTORS):
+            j += 1
+        while j > i and not words[j].titled:
+            j -= 1
+        spans = {(i, j): "titled"}
+        if words[i].sentence_start and j > i:
+            spans[(i + 1, j)] = "titled"
+            if words[i].lower == "the" and j > i + 1:
+                spans[(i + 2, j)] = "titled"
+        for k in range(i + 1, j):
+            if words[k].lower in ("and", "&") and words[k - 1].titled and words[k + 1].titled:
+                spans.setdefault((i, k - 1), "split")
+                spans.setdefault((k + 1, j), "split")
+        for (a, b), how in sorted(spans.items()):
+            if a <= b and words[a].titled:
+                found.append(mention_of(text, words, a, b, how))
+        for tail in heads_after(words, j):
+            last_titled = j
+            while last_titled > i and words[last_titled - 1].titled:
+                last_titled -= 1
+            starts = set()
+            for a in {i, last_titled}:
+                if not words[a].sentence_start:
+                    starts.add(a)
+                elif a < j:  # a sentence's first word may or may not be part of the name
+                    starts |= {a, a + 1}
+            for a in sorted(starts):
+                if words[a].lower not in CONNECTORS:
+                    found.append(mention_of(text, words, a, tail, "tail"))
+        i = j + 1
+    return found
+
+
+def heads_after(words: list[Word], j: int) -> list[int]:
+    """The indexes of head nouns ('programme', 'forum') among the lower-case words just after word
+    j, up to seven, a list with commas among them ('early support, advice, information and liaison
+    service')."""
+    found = []
+    for k in range(j + 1, min(len(words), j + 8)):
+        after_comma = words[k - 1].trail == "," and k - 1 > j
+        if not (joined(words[k - 1], words[k]) or after_comma) or not words[k].text.islower():
+            break
+        if words[k].lower in heads():
+            found.append(k)
+    return found
+
+
+ACRONYM = re.compile(r"[A-Za-z&]{2,12}")
+
+
+def acronym_definitions(text: str, words: list[Word]) -> list[Mention]:
+    """'Family and Adolescent Support Service (FaASS)': the words before an acronym in brackets
+    whose initials spell it, with the acronym."""
+    found = []
+    for index, word in enumerate(words):
+        if not word.lead.endswith("(") or not ACRONYM.fullmatch(word.text) or sum(c.isupper() for c in word.text) < 2:
+            continue
+        start = spelled_by(words, index, word.text)
+        if start is None:
+            continue
+        closed = word.trail.startswith(")")
+        first, last = words[start], words[index - 1]
+        name = " ".join(text[first.start : last.end].split())
+        if closed:
+            end = word.end + 1
+            mention = Mention(first.start, end, f"{name} ({word.text})", "acronym", first.sentence_start, False, acronym=word.text)
+        else:
+            mention = Mention(first.start, last.end, name, "acronym", first.sentence_start, False, acronym=word.text)
+        found.append(mention)
+        follower = words[index + 1] if index + 1 < len(words) else None
+        if closed and follower and follower.lower in heads() and not word.trail[1:]:
+            found.append(Mention(first.start, follower.end, f"{name} ({word.text}) {follower.text}", "acronym", first.sentence_start, False))
+    return found
+
+
+def spelled_by(words: list[Word], index: int, acronym: str) -> int | None:
+    """The earliest word, within twelve before `index`, from which the words' initials spell the
+    acronym (a connector may be skipped; a word in capitals may give all its letters)."""
+    letters = acronym.upper().replace("&", "")
+    best = None
+    for start in range(index - 1, max(-1, index - 13), -1):
+        if start < index - 1 and not (joined(words[start], words[start + 1]) or words[start].trail == ","):
+            break
+        if words[start].lower in CONNECTORS and start != index - 1:
+            continue
+        if spells([w.text for w in words[start:index]], letters):
+            best = start
+    return best
+
+
+def spells(names: list[str], letters: str) -> bool:
+    @cache
+    def match(i: int, j: int) -> bool:
+        if j == len(letters):
+            return all(n.lower() in CONNECTORS for n in names[i:])
+        if i == len(names):
+            return False
+        word = names[i]
+        if word.lower() in CONNECTORS and match(i + 1, j):
+            return True
+        if word[0].upper() != letters[j]:
+            return False
+        if word.isupper() and len(word) > 1 and letters[j : j + len(word)] == word and match(i + 1, j + len(word)):
+            return True
+        return match(i + 1, j + 1)
+
+    return bool(names) and names[0].lower() not in CONNECTORS and match(0, 0)
+
+
+def one_service(groups: dict[str, Candidate]) -> None:
+    """An area has one information, advice and support service: its names in a document are one."""
+    services = [key for key, c in groups.items() if any(m.how == "service" for m in c.found)]
+    if len(services) > 1:
+        keep = max(services, key=lambda key: (len(groups[key].found), len(key)))
+        for key in services:
+            if key != keep:
+                groups[keep].found += groups.pop(key).found
+
+
+def link_acronyms(text: str, words: list[Word], groups: dict[str, Candidate]) -> None:
+    """An acronym defined for a name is that name wherever it stands alone."""
+    for key, candidate in list(groups.items()):
+        acronym = next((m.acronym for m in candidate.found if m.acronym), None)
+        if not acronym or acronym.lower() == key:
+            continue
+        alone = groups.pop(acronym.lower(), None)
+        if alone is not None:
+            candidate.found += alone.found
+
+
+# --- features ------------------------------------------------------------------------------------
+
+
+@cache
+def heads() -> dict[str, str]:
+    """Head nouns of names, by what they say the thing is (`data/organisations/heads.jsonl`)."""
+    return {h["word"]: h["category"] for h in jsonl("organisations/heads.jsonl")}
+
+
+@cache
+def generic_names() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(g["pattern"], re.I) for g in jsonl("organisations/generic.jsonl"))
+
+
+CHANNEL = {"through", "via", "by", "with", "from", "using", "into", "commission", "commissioned", "commissions"}
+EXAMPLE = {"as", "including", "like", "includes", "include"}
+
+
+def features(candidate: Candidate, text: str, known_people: frozenset[str] = frozenset(), lowered: str | None = None) -> dict[str, float]:
+    """What the model weighs about a candidate: how it is printed, what its words are, and the
+    words around it. Each is a number; most are 0 or 1. `lowered` is the text in lower case with
+    single spaces, if the caller has it."""
+    plain = re.sub(r"\s*\([^)]*\)$", "", candidate.name)
+    tokens = [t for t in (t.strip(EDGE) for t in plain.split()) if t]
+    if not tokens:
+        return {}
+    found = candidate.found
+    hows = {m.how for m in found}
+    areas = area_prefix(tokens)
+    first = tokens[min(areas, len(tokens) - 1)]
+    titled = first[0].isupper() or first[0].isdigit() or camel(first)
+    mid = any(not m.sentence_start for m in found)
+    content = [t for t in tokens[areas:] if t.lower() not in CONNECTORS and not find_area(t)]
+    bands = [band(t) for t in content if t.isalpha()]
+    head = tokens[-1].lower()
+    f: dict[str, float] = {
+        "quoted_titled": float("quoted" in hows and titled),
+        "quoted_lower": float("quoted" in hows and not titled),
+        "acronym_titled": float(any(m.acronym for m in found) and titled),
+        "acronym_lower": float(any(m.acronym for m in found) and not titled),
+        "introduced": float("introduced" in hows),
+        "introduced_kind": float(any(m.kind for m in found)),
+        "tail": float("tail" in hows),
+        "area_tail": float("tail" in hows and areas > 0 and all(t.islower() for t in tokens[areas:])),
+        "and_part": float("split" in hows and not hows & {"titled", "quoted", "acronym", "introduced"}),
+        "mid_sentence": float(mid),
+        "all_titled": float(all(t[0].isupper() or t[0].isdigit() or camel(t) or t.lower() in CONNECTORS for t in tokens)),
+        "lower_words": float(min(3, sum(t.islower() and t.lower() not in CONNECTORS for t in tokens))),
+        "mentions": math.log(len(candidate.mentions)),
+        "words": float(min(len(tokens), 6)),
+        "one_word": float(len(tokens) == 1),
+        "one_camel": float(len(tokens) == 1 and camel(first)),
+        "one_capitals": float(len(tokens) == 1 and first.isupper() and len(first) > 2),
+        "one_rare": float(len(tokens) == 1 and bands == ["rare"]),
+        "one_common": float(len(tokens) == 1 and bands == ["common"]),
+        "one_unusual": float(
+            len(tokens) == 1 and mid and (camel(first) or (first.isupper() and len(first) > 2) or any(c.isdigit() for c in first) or bands == ["rare"])
+        ),
+        "area_first": float(areas > 0),
+        "area_only": float(bool(find_area(plain))),
+        "area_inside": float(areas == 0 and any(find_area(t) for t in tokens[1:])),
+        "generic": float(any(p.search(plain) for p in generic_names())),
+        "person": float(any(p in plain or p.endswith(plain) for p in known_people)),
+        "not_a_name": float(not_a_name(plain, tokens, all(line_of(text, m) for m in candidate.mentions))),
+        "role_word": float(any(t.lower() in role_words() for t in tokens)),
+        "rare_word": float("rare" in bands),
+        "all_common": float(bool(bands) and all(b == "common" for b in bands)),
+        "capitals_word": float(any(t.isupper() and len(t) > 2 and not any(p.search(t) for p in generic_names()) for t in tokens)),
+        "whole_line": float(all(line_of(text, m) for m in candidate.mentions)),
+        "lower_elsewhere": float(len(tokens) > 1 and titled and printed_lower(plain, lowered or flattened(text))),
+        "information_service": float("service" in hows),
+        f"type:{type_of_name(plain)}": 1.0,
+        f"head:{heads().get(head, 'none')}": 1.0,
+    }
+    multiword_titled = titled and mid and len(tokens) > 1 and f["all_titled"] > 0
+    f["titled_mid_multiword"] = float(multiword_titled)
+    f["titled_mid_organisation"] = float(multiword_titled and heads().get(head) in ("group", "service", "institution"))
+    for m in candidate.mentions:
+        before = [w.strip(EDGE).lower() for w in text[max(0, m.start - 40) : m.start].split()]
+        after = [w.strip(EDGE).lower() for w in text[m.end : m.end + 40].split()]
+        if before and not m.sentence_start:
+            f["after_the"] = max(f.get("after_the", 0.0), float(before[-1] == "the"))
+            f["after_channel"] = max(f.get("after_channel", 0.0), float(before[-1] in CHANNEL or before[-2:-1] == ["the"] and before[-2] in CHANNEL))
+            f["after_example"] = max(f.get("after_example", 0.0), float(bool(set(before[-3:]) & EXAMPLE)))
+        described = next((heads()[w] for w in after[:3] if w in heads()), None)
+        if described:
+            f[f"then:{described}"] = 1.0
+    return f
+
+
+def described(
+    text: str,
+    introduced: Iterable[tuple[int, int, str | None]] = (),
+    known_people: frozenset[str] = frozenset(),
+    within: tuple[int, int] | None = None,
+) -> list[tuple[Candidate, dict[str, float]]]:
+    """The candidates worth weighing, with their features: not what is generic, a person, a
+    place or a role, nor a lone word that only ever opens a sentence."""
+    kept = []
+    lowered = flattened(text)
+    found = candidates(text, introduced, within)
+    spans = sorted((m.start, m.end) for c in found for m in c.found if m.how in ("titled", "acronym", "quoted"))
+    for candidate in found:
+        f = features(candidate, text, known_people, lowered)
+        if not f or f["generic"] or f["person"] or f["area_only"] or f["not_a_name"] or (f["role_word"] and not f["introduced"]):
+            continue
+        if f["one_word"] and not f["mid_sentence"]:
+            continue
+        f["fragment"] = float(all(inside_longer(m, spans) for m in candidate.mentions))
+        kept.append((candidate, f))
+    return kept
+
+
+def inside_longer(mention: Mention, spans: list[tuple[int, int]]) -> bool:
+    """The mention is the end of a longer name printed before it ('Care Board' in 'Integrated Care Board')."""
+    return any(s < mention.start and mention.end <= e for s, e in spans)
+
+
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+INSPECTORATES = re.compile(r"\b(?:Ofsted|CQC|Care Quality Commission|HMI|HMCI)\b")
+
+
+def not_a_name(plain: str, tokens: list[str], on_its_own_line: bool) -> bool:
+    """Printed like a name, but an address (a postcode; a street word on a line of its own or
+    with a number), a date, an Act, or the inspectorates."""
+    lowered = {t.lower() for t in tokens}
+    return bool(
+        POSTCODE.search(plain)
+        or (lowered & address_words() and (on_its_own_line or any(c.isdigit() for c in plain)))
+        or lowered & MONTHS
+        or tokens[-1] == "Act"
+        or INSPECTORATES.search(plain)
+    )
+
+
+@cache
+def address_words() -> frozenset[str]:
+    return frozenset(w["word"] for w in jsonl("address.jsonl"))
+
+
+def flattened(text: str) -> str:
+    return f" {' '.join(text.split())} "
+
+
+def printed_lower(name: str, lowered: str) -> bool:
+    """The same words are printed in lower case elsewhere: a description, not a name."""
+    return f" {' '.join(name.lower().split())} " in lowered
+
+
+def line_of(text: str, mention: Mention) -> bool:
+    """The mention is a line of its own (a heading, a table cell)."""
+    start = text.rfind("\n", 0, mention.start) + 1
+    end = text.find("\n", mention.end)
+    return not text[start : mention.start].strip(" \t‘’'\"“”") and not text[mention.end : end if end >= 0 else None].strip(" \t.‘’'\"“”")
+
+
+@cache
+def role_words() -> frozenset[str]:
+    return frozenset(w["word"] for w in jsonl("roles.jsonl") if w.get("kind") == "head")
+
+
+@cache
+def word_frequencies() -> dict[str, float]:
+    """How common each English word is (log probability, lower case): spaCy's lexeme table, as
+    trimmed into `data/organisations/common-words.tsv`."""
+    path = data_file("organisations/common-words.tsv")
+    frequencies = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, value = line.split("\t")
+            frequencies[word] = float(value)
+    return frequencies
+
+
+def band(word: str) -> str:
+    """'common', 'known' or 'rare' English."""
+    p = word_frequencies().get(word.lower())
+    return "rare" if p is None or p < -14.5 else "known" if p < -11 else "common"
+
+
+def area_prefix(tokens: list[str]) -> int:
+    for n in range(min(4, len(tokens) - 1), 0, -1):
+        if find_area(" ".join(tokens[:n])):
+            return n
+    return 0
+
+
+# --- the model -----------------------------------------------------------------------------------
+
+
+FORUMS = {"forum", "council", "voice", "voices"}
+
+
+def named_by_rule(candidate: Candidate, f: dict[str, float]) -> bool:
+    """What SCHEMA.md counts as named however it is printed: the SEND information, advice and
+    support service, and an area's forum printed as the area's name and what it is
+    ('Hillingdon parent carer forum'). The model is not asked about these."""
+    head = candidate.name.split()[-1].lower()
+    return bool(f.get("information_service") or (f.get("area_tail") and head in FORUMS))
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, f: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in f.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@cache
+def shipped_model() -> Model:
+    import json
+
+    spec = json.loads(data_file("organisations/model.json").read_text(encoding="utf-8"))
+    return Model(spec["weights"], spec["bias"], spec["threshold"])
+
+
+def named_organisations(
+    text: str,
+    introduced: Iterable[tuple[int, int, str | None]] = (),
+    known_people: frozenset[str] = frozenset(),
+    within: tuple[int, int] | None = None,
+    model: Model | None = None,
+) -> list[tuple[Candidate, float]]:
+    """The candidates the rules or the model keep, with their scores; where two overlap, the likelier."""
+    model = model or shipped_model()
+    scored = [(c, 1.0 if named_by_rule(c, f) else model.probability(f)) for c, f in described(text, introduced, known_people, within)]
+    kept: list[tuple[Candidate, float]] = []
+    taken: list[tuple[int, int]] = []
+    for candidate, p in sorted(scored, key=lambda cp: (-cp[1], cp[0].first.start)):
+        if p < model.threshold:
+            break
+        first = candidate.first
+        if any(first.start < end and start < first.end for start, end in taken):
+            continue
+        kept.append((candidate, p))
+        taken += [(m.start, m.end) for m in candidate.mentions]
+    return sorted(kept, key=lambda cp: cp[0].first.start)
+
+
+@cache
+def organisation_types() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(t["pattern"], re.I), t["type"]) for t in jsonl("organisations/types.jsonl"))
+
+
+def type_of_name(name: str) -> str:
+    return next((code for pattern, code in organisation_types() if pattern.search(name)), "other")
+
+
+def organisation_type(candidate: Candidate, text: str) -> str:
+    """What the text says the organisation is: the type its introduction gives ('the parent carer
+    forum, X'), or else what its name and the words just after it say ('the ‘Just Say’ parent
+    carer forum', 'the SHAPE programme'); 'other' when nothing does."""
+    kinds = sorted({m.kind for m in candidate.found if m.kind and m.kind != "other"})
+    if kinds:
+        return kinds[0]
+    named = candidate.named
+    after = re.match(r"[’”'\")]*((?:\s+[a-z]+){1,3})", text[named.end : named.end + 60])
+    return type_of_name(f"{named.text} {after.group(1) if after else ''}")
