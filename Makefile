@@ -3,7 +3,7 @@ PY     := $(VENV)/bin/python
 SENDKG := $(VENV)/bin/sendkg
 GRAPH  := output/sendkg.ttl
 
-.PHONY: install graph validate test clean bench
+.PHONY: install graph validate test clean bench docs
 BENCH_SIZES ?= 100 1000 5000
 
 install: $(VENV)/.installed
@@ -22,6 +22,9 @@ validate: install
 
 test: install
 	$(PY) -m pytest -q
+
+docs: graph
+	$(PY) -m tests.docs
 
 clean:
 	rm -rf $(VENV) output/*.ttl

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sendkg.dates import DATE, RANGE, make
-from sendkg.gazetteer import local_authorities
+from sendkg.gazetteer import find_area, local_authorities
 from sendkg.pdf import read_pdf
 from sendkg.pipeline import build
 from sendkg.query import run as rdflib_run
@@ -42,25 +42,19 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 QUERIES = ("inspections", "findings", "organisations", "area-history", "themes")
 FIRST = ["Alex", "Sam", "Jo", "Priya", "Tomasz", "Aisha", "Morgan", "Niamh", "Kwame", "Ruth", "Ian", "Lena"]
 LAST = ["Hartley", "Osei", "Brennan", "Kowalski", "Ahmed", "Fletcher", "Nakamura", "Doyle", "Marsh", "Quinn"]
-AREAS = {
-    "stoke-on-trent": ["Stoke-on-Trent", "Stoke"],
-    "st-helens": ["St Helens"],
-    "worcestershire": ["Worcestershire"],
-    "halton": ["Halton"],
-    "sefton": ["Sefton"],
-    "bedford": ["Bedford Borough", "Bedford"],
-    "blackpool": ["Blackpool"],
-}
 
 
 def templates() -> list[tuple[str, str, list[str]]]:
-    """(name, text, the area's spellings) for every bundled document."""
+    """(name, text, the area's spellings in it) for every bundled document; the area is the one
+    its file name starts with ('stoke-on-trent-2016.txt')."""
     found = []
     for path in sorted(CORPUS.rglob("*")):
         if path.suffix not in (".txt", ".pdf") or path.name.lower().startswith("readme"):
             continue
         text = path.read_text(encoding="utf-8") if path.suffix == ".txt" else read_pdf(path.read_bytes())[0]
-        spellings = next(v for k, v in AREAS.items() if path.name.startswith(k))
+        words = path.stem.split("-")
+        la = next(filter(None, (find_area(" ".join(words[:n])) for n in range(len(words), 0, -1))))
+        spellings = [v for v in {*la.variants, la.name.replace("St. ", "St ")} if re.search(rf"\b{re.escape(v)}\b", text)]
         found.append((path.stem, text, spellings))
     return found
 

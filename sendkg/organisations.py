@@ -289,11 +289,20 @@ def heads_after(words: list[Word], j: int) -> list[int]:
     found = []
     for k in range(j + 1, min(len(words), j + 8)):
         after_comma = words[k - 1].trail == "," and k - 1 > j
-        if not (joined(words[k - 1], words[k]) or after_comma) or not words[k].text.islower():
+        if not (joined(words[k - 1], words[k]) or after_comma) or not words[k].text.islower() or words[k].lower in FUNCTION_WORDS:
             break
         if words[k].lower in heads():
             found.append(k)
     return found
+
+
+# Words that end a name's lower-case tail: the sentence goes on ('Bedford Borough have their voices').
+FUNCTION_WORDS = {
+    "a", "an", "the", "this", "these", "those", "that", "which", "who", "whose", "their", "its", "his", "her", "our",
+    "your", "they", "it", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did",
+    "will", "would", "can", "could", "should", "must", "may", "not", "to", "of", "for", "in", "on", "by", "with", "at",
+    "from", "as", "also", "now", "so", "but", "or",
+}
 
 
 ACRONYM = re.compile(r"[A-Za-z&]{2,12}")
@@ -503,12 +512,13 @@ INSPECTORATES = re.compile(r"\b(?:Ofsted|CQC|Care Quality Commission|HMI|HMCI)\b
 
 
 def not_a_name(plain: str, tokens: list[str], on_its_own_line: bool) -> bool:
-    """Printed like a name, but an address (a postcode; a street word on a line of its own or
-    with a number), a date, an Act, or the inspectorates."""
+    """Printed like a name, but an address (a postcode, a street, a building on a line of its own
+    or with a number), a date, an Act, or the inspectorates."""
     lowered = {t.lower() for t in tokens}
     return bool(
         POSTCODE.search(plain)
-        or (lowered & address_words() and (on_its_own_line or any(c.isdigit() for c in plain)))
+        or lowered & address_words("street")
+        or (lowered & address_words("building") and (on_its_own_line or any(c.isdigit() for c in plain)))
         or lowered & MONTHS
         or tokens[-1] == "Act"
         or INSPECTORATES.search(plain)
@@ -516,8 +526,8 @@ def not_a_name(plain: str, tokens: list[str], on_its_own_line: bool) -> bool:
 
 
 @cache
-def address_words() -> frozenset[str]:
-    return frozenset(w["word"] for w in jsonl("address.jsonl"))
+def address_words(kind: str) -> frozenset[str]:
+    return frozenset(w["word"] for w in jsonl("address.jsonl") if w["kind"] == kind)
 
 
 def flattened(text: str) -> str:
