@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .resources import data_file
 
@@ -112,6 +112,7 @@ ADMINISTRATIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def find_area(text: str) -> LocalAuthority | None:
     """The local authority a printed name refers to ('Stoke', 'the Royal Borough of Kingston upon
     Thames', 'Leeds City Council area', 'Bath and North East Somerset (BANES)'), or None."""

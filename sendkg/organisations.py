@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from .gazetteer import find_area
 from .resources import data_file, jsonl
@@ -45,7 +45,7 @@ class Word:
     before: str  # the whitespace before the word
     sentence_start: bool
 
-    @property
+    @cached_property
     def titled(self) -> bool:
         t = self.text
         return bool(t) and (t[0].isupper() or (t[0].isdigit() and any(c.isalpha() for c in t)) or camel(t))
