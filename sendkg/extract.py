@@ -276,12 +276,17 @@ def mentions(layout: Layout, doc: Doc, area: Mention, year: int | None, named_pe
     text = layout.source.text
     introduced = [(span.start_char, span.end_char, span._.sendkg_kind) for span in doc.spans.get("organisations", [])]
     names = frozenset(person.name for person in named_people)
-    for candidate, _ in named_organisations(text, introduced, names, (layout.body.start, layout.body.end)):
+    for candidate, _ in named_organisations(text, introduced, names, (layout.body.start, layout.body.end), sign_off(layout)):
         key = f"{area.key}/{organisation_key(candidate.name)}"  # a local service is the area's own, until resolved
         kind = organisation_type(candidate, text)
         for mention in candidate.mentions:
             found.append(Mention("ORGANISATION", mention.text, Span(mention.start, mention.end), key, kind))
     return sorted(set(found), key=lambda m: (m.span, m.label, m.key))
+
+
+def sign_off(layout: Layout) -> list[tuple[int, int]]:
+    """The parts of a document that list the inspectors and who is copied in: no named services there."""
+    return [(b.span.start, b.span.end) for b in (layout.signature, layout.signatory, layout.cc) if b is not None]
 
 
 def health_body(text: str, offset: int, kind: str, year: int | None = None) -> Mention | None:

@@ -55,6 +55,12 @@ class Word:
         return self.text.lower()
 
 
+def coined(word: str) -> bool:
+    """A word made as a name: a capital after a small letter (WarrPAC, eXtreme), or digits among
+    letters (Listen4Change); not a plural or possessive acronym (HMIs, PCF’s), not hyphenated."""
+    return "-" not in word and bool(re.search(r"[a-z][A-Z]|[A-Za-z]\d+[A-Za-z]", word)) and not re.fullmatch(r"[A-Z]+(?:s|’s|'s)", word)
+
+
 def camel(text: str) -> bool:
     """'eXtreme', 'WarrPAC', 'DurhamWorks': capitals inside a word."""
     return len(text) > 2 and any(c.isupper() for c in text[1:]) and any(c.islower() for c in text)
@@ -98,7 +104,7 @@ class Mention:
     start: int
     end: int
     text: str  # as printed, whitespace made single
-    how: str  # quoted | titled | split | tail | acronym | introduced | service
+    how: str  # quoted | titled | split | tail | acronym | spelled | introduced | service
     sentence_start: bool
     after_the: bool  # 'the X' with a lower-case 'the'
     kind: str | None = None  # the type an introduction gives ('parent-carer-forum')
@@ -152,11 +158,22 @@ def key_of(name: str) -> str:
 # --- candidates ----------------------------------------------------------------------------------
 
 
-def candidates(text: str, introduced: Iterable[tuple[int, int, str | None]] = (), within: tuple[int, int] | None = None) -> list[Candidate]:
-    """Every name printed as a proper name in the text (or the part of it `within`), with its mentions."""
+def candidates(
+    text: str,
+    introduced: Iterable[tuple[int, int, str | None]] = (),
+    within: tuple[int, int] | None = None,
+    leave_out: Iterable[tuple[int, int]] = (),
+) -> list[Candidate]:
+    """Every name printed as a proper name in the text (or the part of it `within`, but for the
+    parts to `leave_out`: a signature block, a cc list), with its mentions."""
     begin, end = within or (0, len(text))
-    words = [w for w in words_of(text) if begin <= w.start and w.end <= end]
-    introduced = [(s, e, k) for s, e, k in introduced if begin <= s and e <= end]
+    leave_out = list(leave_out)
+
+    def kept(start: int, stop: int) -> bool:
+        return begin <= start and stop <= end and not any(s <= start < e for s, e in leave_out)
+
+    words = [w for w in words_of(text) if kept(w.start, w.end)]
+    introduced = [(s, e, k) for s, e, k in introduced if kept(s, e)]
     mentions: list[Mention] = []
     mentions += quoted(text, words)
     mentions += titled_runs(text, words)
@@ -170,6 +187,7 @@ def candidates(text: str, introduced: Iterable[tuple[int, int, str | None]] = ()
             groups.setdefault(key, Candidate(key)).found.append(mention)
     link_acronyms(text, words, groups)
     one_service(groups)
+    with_area(groups)
     for candidate in groups.values():
         candidate.settle()
     return list(groups.values())
@@ -311,13 +329,14 @@ ACRONYM = re.compile(r"[A-Za-z&]{2,12}")
 def acronym_definitions(text: str, words: list[Word]) -> list[Mention]:
     """'Family and Adolescent Support Service (FaASS)': the words before an acronym in brackets
     whose initials spell it, with the acronym."""
-    found = []
+    found = expanded_after(text, words)
     for index, word in enumerate(words):
         if not word.lead.endswith("(") or not ACRONYM.fullmatch(word.text) or sum(c.isupper() for c in word.text) < 2:
             continue
         start = spelled_by(words, index, word.text)
         if start is None:
             continue
+        start = with_area_before(words, start)
         closed = word.trail.startswith(")")
         first, last = words[start], words[index - 1]
         name = " ".join(text[first.start : last.end].split())
@@ -330,6 +349,34 @@ def acronym_definitions(text: str, words: list[Word]) -> list[Mention]:
         follower = words[index + 1] if index + 1 < len(words) else None
         if closed and follower and follower.lower in heads() and not word.trail[1:]:
             found.append(Mention(first.start, follower.end, f"{name} ({word.text}) {follower.text}", "acronym", first.sentence_start, False))
+    return found
+
+
+def with_area_before(words: list[Word], start: int) -> int:
+    """The start of a name with the area printed just before it ('Hillingdon' in 'the Hillingdon
+    SEND information, advice and support service (SENDIASS)')."""
+    for n in (3, 2, 1):
+        first = start - n
+        if first >= 0 and all(joined(a, b) for a, b in zip(words[first:start], words[first + 1 : start + 1])):
+            if words[first].lower != "the" and find_area(" ".join(w.text for w in words[first:start])):
+                return first
+    return start
+
+
+def expanded_after(text: str, words: list[Word]) -> list[Mention]:
+    """'ATLAS (Accept, Teach, Listen, Access, Support)': a word in capitals spelled out in the
+    brackets after it."""
+    found = []
+    for index, word in enumerate(words[:-1]):
+        following = words[index + 1]
+        if not (word.text.isupper() and len(word.text) > 2 and following.lead.startswith("(") and not word.trail):
+            continue
+        end = next((k for k in range(index + 1, min(len(words), index + 14)) if words[k].trail.startswith(")")), None)
+        if end is not None and spells([w.text for w in words[index + 1 : end + 1]], word.text):
+            titled = all(w.titled or w.lower in CONNECTORS for w in words[index + 1 : end + 1])
+            found.append(
+                Mention(word.start, word.end, word.text, "spelled" if titled else "acronym", word.sentence_start, index > 0 and words[index - 1].text == "the", acronym=word.text)
+            )
     return found
 
 
@@ -367,6 +414,19 @@ def spells(names: list[str], letters: str) -> bool:
     return bool(names) and names[0].lower() not in CONNECTORS and match(0, 0)
 
 
+def with_area(groups: dict[str, Candidate]) -> None:
+    """A name printed with its area before it and without ('Hertfordshire Parent Carer
+    Involvement', 'Parent Carer Involvement') is one name, kept as first printed, area included."""
+    for key, candidate in sorted(groups.items(), key=lambda item: -len(item[0])):
+        if key not in groups:
+            continue
+        tokens = key.split()
+        n = area_prefix(tokens)
+        rest = " ".join(tokens[n:])
+        if n and rest in groups and rest != key and len(tokens) - n > 1:
+            candidate.found += groups.pop(rest).found
+
+
 def one_service(groups: dict[str, Candidate]) -> None:
     """An area has one information, advice and support service: its names in a document are one."""
     services = [key for key, c in groups.items() if any(m.how == "service" for m in c.found)]
@@ -402,6 +462,7 @@ def generic_names() -> tuple[re.Pattern, ...]:
     return tuple(re.compile(g["pattern"], re.I) for g in jsonl("organisations/generic.jsonl"))
 
 
+INTRODUCED_BODIES = {"parent-carer-forum", "charity", "information-advice-and-support-service", "college", "school"}
 CHANNEL = {"through", "via", "by", "with", "from", "using", "into", "commission", "commissioned", "commissions"}
 EXAMPLE = {"as", "including", "like", "includes", "include"}
 
@@ -429,7 +490,7 @@ def features(candidate: Candidate, text: str, known_people: frozenset[str] = fro
         "acronym_titled": float(any(m.acronym for m in found) and titled),
         "acronym_lower": float(any(m.acronym for m in found) and not titled),
         "introduced": float("introduced" in hows),
-        "introduced_kind": float(any(m.kind for m in found)),
+        "introduced_as_body": float(any(m.kind in INTRODUCED_BODIES for m in found)),
         "tail": float("tail" in hows),
         "area_tail": float("tail" in hows and areas > 0 and all(t.islower() for t in tokens[areas:])),
         "and_part": float("split" in hows and not hows & {"titled", "quoted", "acronym", "introduced"}),
@@ -443,6 +504,7 @@ def features(candidate: Candidate, text: str, known_people: frozenset[str] = fro
         "one_capitals": float(len(tokens) == 1 and first.isupper() and len(first) > 2),
         "one_rare": float(len(tokens) == 1 and bands == ["rare"]),
         "one_common": float(len(tokens) == 1 and bands == ["common"]),
+        "coined": float(len(tokens) == 1 and mid and coined(first)),
         "one_unusual": float(
             len(tokens) == 1 and mid and (camel(first) or (first.isupper() and len(first) > 2) or any(c.isdigit() for c in first) or bands == ["rare"])
         ),
@@ -451,14 +513,16 @@ def features(candidate: Candidate, text: str, known_people: frozenset[str] = fro
         "area_inside": float(areas == 0 and any(find_area(t) for t in tokens[1:])),
         "generic": float(any(p.search(plain) for p in generic_names())),
         "person": float(any(p in plain or p.endswith(plain) for p in known_people)),
-        "not_a_name": float(not_a_name(plain, tokens, all(line_of(text, m) for m in candidate.mentions))),
+        "not_a_name": float(not_a_name(plain, tokens, all(line_of(text, m) for m in candidate.mentions), [line_around(text, m) for m in candidate.mentions])),
         "role_word": float(any(t.lower() in role_words() for t in tokens)),
         "rare_word": float("rare" in bands),
         "all_common": float(bool(bands) and all(b == "common" for b in bands)),
         "capitals_word": float(any(t.isupper() and len(t) > 2 and not any(p.search(t) for p in generic_names()) for t in tokens)),
         "whole_line": float(all(line_of(text, m) for m in candidate.mentions)),
+        "in_brackets": float(all(in_brackets(text, m) for m in candidate.mentions)),
         "lower_elsewhere": float(len(tokens) > 1 and titled and printed_lower(plain, lowered or flattened(text))),
         "information_service": float("service" in hows),
+        "spelled": float("spelled" in hows),
         f"type:{type_of_name(plain)}": 1.0,
         f"head:{heads().get(head, 'none')}": 1.0,
     }
@@ -483,19 +547,22 @@ def described(
     introduced: Iterable[tuple[int, int, str | None]] = (),
     known_people: frozenset[str] = frozenset(),
     within: tuple[int, int] | None = None,
+    leave_out: Iterable[tuple[int, int]] = (),
 ) -> list[tuple[Candidate, dict[str, float]]]:
-    """The candidates worth weighing, with their features: not what is generic, a person, a
-    place or a role, nor a lone word that only ever opens a sentence."""
-    kept = []
+    """The candidates worth weighing, with their features: not what is generic (or part of it), a
+    person, a place or a role, nor a lone word that only ever opens a sentence."""
     lowered = flattened(text)
-    found = candidates(text, introduced, within)
-    spans = sorted((m.start, m.end) for c in found for m in c.found if m.how in ("titled", "acronym", "quoted"))
-    for candidate in found:
-        f = features(candidate, text, known_people, lowered)
+    found = [(c, features(c, text, known_people, lowered)) for c in candidates(text, introduced, within, leave_out)]
+    spans = sorted((m.start, m.end) for c, _ in found for m in c.found if m.how in ("titled", "acronym", "quoted"))
+    generic = [(m.start, m.end) for c, f in found if f.get("generic") for m in c.mentions]
+    kept = []
+    for candidate, f in found:
         if not f or f["generic"] or f["person"] or f["area_only"] or f["not_a_name"] or (f["role_word"] and not f["introduced"]):
             continue
         if f["one_word"] and not f["mid_sentence"]:
             continue
+        if all(any(s <= m.start and m.end <= e for s, e in generic) for m in candidate.mentions):
+            continue  # part of a generic name ('Health Support Teams' in 'Mental Health Support Teams')
         f["fragment"] = float(all(inside_longer(m, spans) for m in candidate.mentions))
         kept.append((candidate, f))
     return kept
@@ -511,14 +578,15 @@ POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 INSPECTORATES = re.compile(r"\b(?:Ofsted|CQC|Care Quality Commission|HMI|HMCI)\b")
 
 
-def not_a_name(plain: str, tokens: list[str], on_its_own_line: bool) -> bool:
-    """Printed like a name, but an address (a postcode, a street, a building on a line of its own
-    or with a number), a date, an Act, or the inspectorates."""
+def not_a_name(plain: str, tokens: list[str], on_its_own_line: bool, lines: list[str]) -> bool:
+    """Printed like a name, but an address (a postcode, a street, a building on a line of its own,
+    with a number, or on a line with a street or a postcode), a date, an Act, or the inspectorates."""
     lowered = {t.lower() for t in tokens}
+    in_an_address = any(POSTCODE.search(line) or {w.lower().strip(EDGE) for w in line.split()} & address_words("street") for line in lines)
     return bool(
         POSTCODE.search(plain)
         or lowered & address_words("street")
-        or (lowered & address_words("building") and (on_its_own_line or any(c.isdigit() for c in plain)))
+        or (lowered & address_words("building") and (on_its_own_line or in_an_address or any(c.isdigit() for c in plain)))
         or lowered & MONTHS
         or tokens[-1] == "Act"
         or INSPECTORATES.search(plain)
@@ -540,10 +608,23 @@ def printed_lower(name: str, lowered: str) -> bool:
 
 
 def line_of(text: str, mention: Mention) -> bool:
-    """The mention is a line of its own (a heading, a table cell)."""
+    """The mention is a line of its own (a heading, a table cell), 'The' apart."""
     start = text.rfind("\n", 0, mention.start) + 1
     end = text.find("\n", mention.end)
-    return not text[start : mention.start].strip(" \t‘’'\"“”") and not text[mention.end : end if end >= 0 else None].strip(" \t.‘’'\"“”")
+    before = text[start : mention.start].strip(" \t‘’'\"“”")
+    return before in ("", "The") and not text[mention.end : end if end >= 0 else None].strip(" \t.‘’'\"“”")
+
+
+def line_around(text: str, mention: Mention) -> str:
+    start = text.rfind("\n", 0, mention.start) + 1
+    end = text.find("\n", mention.end)
+    return text[start : end if end >= 0 else None]
+
+
+def in_brackets(text: str, mention: Mention) -> bool:
+    """The mention stands inside brackets that explain the name before them ('(HPCI, the Hertfordshire parent carer forum)')."""
+    before = text[max(0, mention.start - 80) : mention.start]
+    return before.rfind("(") > before.rfind(")")
 
 
 @cache
@@ -584,11 +665,17 @@ FORUMS = {"forum", "council", "voice", "voices"}
 
 
 def named_by_rule(candidate: Candidate, f: dict[str, float]) -> bool:
-    """What SCHEMA.md counts as named however it is printed: the SEND information, advice and
-    support service, and an area's forum printed as the area's name and what it is
-    ('Hillingdon parent carer forum'). The model is not asked about these."""
+    """What is named however the rest of the sentence reads: what SCHEMA.md counts as named — the
+    SEND information, advice and support service, and an area's forum printed as the area's name
+    and what it is ('Hillingdon parent carer forum') — and a word coined as a name, in mixed case
+    or with digits among its letters (WarrPAC, DurhamWorks, Listen4Change), in the middle of a
+    sentence, or a word in capitals spelled out in capitalised words after it ('ATLAS (Accept,
+    Teach, Listen, Access, Support)'). Not what stands in brackets after a name to explain it, nor
+    anything generic. The model is not asked about these."""
     head = candidate.name.split()[-1].lower()
-    return bool(f.get("information_service") or (f.get("area_tail") and head in FORUMS))
+    if f.get("generic") or f.get("in_brackets"):
+        return False
+    return bool(f.get("information_service") or (f.get("area_tail") and head in FORUMS) or f.get("coined") or f.get("spelled"))
 
 
 @dataclass(frozen=True)
@@ -615,11 +702,13 @@ def named_organisations(
     introduced: Iterable[tuple[int, int, str | None]] = (),
     known_people: frozenset[str] = frozenset(),
     within: tuple[int, int] | None = None,
+    leave_out: Iterable[tuple[int, int]] = (),
     model: Model | None = None,
 ) -> list[tuple[Candidate, float]]:
     """The candidates the rules or the model keep, with their scores; where two overlap, the likelier."""
     model = model or shipped_model()
-    scored = [(c, 1.0 if named_by_rule(c, f) else model.probability(f)) for c, f in described(text, introduced, known_people, within)]
+    found = described(text, introduced, known_people, within, leave_out)
+    scored = [(c, 1.0 if named_by_rule(c, f) else model.probability(f)) for c, f in found]
     kept: list[tuple[Candidate, float]] = []
     taken: list[tuple[int, int]] = []
     for candidate, p in sorted(scored, key=lambda cp: (-cp[1], cp[0].first.start)):

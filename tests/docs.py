@@ -14,8 +14,10 @@ command prints fails the tests.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cogapp import Cog
@@ -25,12 +27,28 @@ DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PROLOGUE = "from tests.docs import acceptance, console, organisations, output"
 
 
+ONE_LINE = re.compile(r'\[\[\[cog console\("(.+?)"\)\]\]\]')
+
+
 def run(command: str) -> str:
+    if command in ran:
+        return ran.pop(command)
     environment = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     done = subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True, env=environment)
     if done.returncode not in (0, 141) and not done.stdout:
         raise RuntimeError(f"{command}: exit {done.returncode}: {done.stderr.strip()}")
     return done.stdout
+
+
+ran: dict[str, str] = {}
+
+
+def run_ahead() -> None:
+    """Run the documents' one-line commands side by side first (each parses the graph afresh),
+    so that cog, which runs them one by one, finds their output waiting."""
+    commands = sorted({c for path in DOCUMENTS for c in ONE_LINE.findall(path.read_text(encoding="utf-8"))})
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        ran.update(zip(commands, pool.map(run, commands)))
 
 
 def console(command: str) -> None:
@@ -69,9 +87,9 @@ def organisations(measure: str) -> None:
             "Measured against hand-checked facts for every bundled document ([docs/quality.md](docs/quality.md)):\n"
             "dates, outcomes, areas, lead inspectors and every section count are exact for all 33 documents;\n"
             "inspection teams, addressees, CCGs/ICBs and statutes are right to F1 ≥ 0.98. Named services,\n"
-            "forums and charities are the weak point: measured on reports the method was not written against,\n"
-            f"about half of them are found (F1 {held_out.f1:.2f} on a held-out split, {crossed.f1:.2f} when each document is\n"
-            "left out of training in turn), short of the 0.80 aimed for. Theme tagging is measured the same\n"
+            "forums and charities are the weak point: on reports the method was not written against, precision\n"
+            f"{held_out.precision:.2f} and recall {held_out.recall:.2f} (F1 {held_out.f1:.2f}) on a held-out split, F1 {crossed.f1:.2f} when each document is\n"
+            "left out of training in turn, short of the 0.80 aimed for. Theme tagging is measured the same\n"
             "way ([docs/themes.md](docs/themes.md)).\n"
         )
     else:
@@ -84,4 +102,5 @@ def cog_arguments(*options: str) -> list[str]:
 
 
 if __name__ == "__main__":
+    run_ahead()
     sys.exit(Cog().main(cog_arguments("-r")))

@@ -8,7 +8,7 @@ from contextlib import redirect_stderr, redirect_stdout
 
 from cogapp import Cog
 
-from tests.docs import ROOT, cog_arguments
+from tests.docs import ROOT, cog_arguments, run_ahead
 
 
 def test_every_example_is_what_its_command_prints_now():
@@ -20,6 +20,7 @@ def test_every_example_is_what_its_command_prints_now():
         text=True,
     )
     assert built.returncode == 0, built.stderr
+    run_ahead()
     messages = io.StringIO()
     with redirect_stdout(messages), redirect_stderr(messages):
         status = Cog().main(cog_arguments("--check", "--diff", "--check-fail-msg", "run 'make docs'"))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from sendkg.extract import extract
+from sendkg.extract import extract, sign_off
 from sendkg.nlp import analyse
 from sendkg.organisations import Model, described, key_of, named_by_rule, named_organisations, organisation_type
 from sendkg.read import read
@@ -43,13 +43,14 @@ C = 3.0  # inverse strength of the L2 penalty (chosen by cross-validation on the
 THRESHOLD = 0.35  # likelihood a name needs (chosen the same way)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Document:
     name: str
     text: str
     body: tuple[int, int]
     introduced: tuple[tuple[int, int, str | None], ...]
     people: frozenset[str]
+    leave_out: tuple[tuple[int, int], ...]  # the sign-off: inspectors and the cc list
     gold: dict[str, str]  # name -> type
 
 
@@ -69,6 +70,7 @@ def documents() -> tuple[Document, ...]:
                 (layout.body.start, layout.body.end),
                 tuple((s.start_char, s.end_char, s._.sendkg_kind) for s in doc.spans.get("organisations", [])),
                 frozenset(p.name for p in [*extraction.team, *extraction.addressees]),
+                tuple(sign_off(layout)),
                 believed_organisations(record),
             )
         )
@@ -88,7 +90,7 @@ def examples(document: Document) -> list[tuple[dict[str, float], int]]:
     wanted = {key_of(name) for name in document.gold}
     return [
         (f, int(c.key in wanted))
-        for c, f in described(document.text, document.introduced, document.people, document.body)
+        for c, f in described(document.text, document.introduced, document.people, document.body, document.leave_out)
         if not named_by_rule(c, f)
     ]
 
@@ -107,7 +109,7 @@ def fit(training: list[Document]) -> Model:
 
 
 def predict(model: Model, document: Document) -> dict[str, str]:
-    kept = named_organisations(document.text, document.introduced, document.people, document.body, model)
+    kept = named_organisations(document.text, document.introduced, document.people, document.body, document.leave_out, model)
     return {candidate.name: organisation_type(candidate, document.text) for candidate, _ in kept}
 
 
