@@ -64,7 +64,8 @@ def vary(text: str, spellings: list[str], area: str, rng: random.Random, weeks: 
         text = re.sub(rf"\b{re.escape(spelling)}\b", area, text)
     people = {}
     for match in re.finditer(r"\b([A-Z][a-z]+) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?=,? (?:HMI|CQC|Ofsted|Her Majesty|His Majesty|Lead|Regional|Director|Chief|Local Area))", text):
-        people.setdefault(match.group(0), f"{rng.choice(FIRST)} {rng.choice(LAST)}")
+        if match.group(0) not in area:  # 'North Tyneside Local Area Partnership' names a place, not a person
+            people.setdefault(match.group(0), f"{rng.choice(FIRST)} {rng.choice(LAST)}")
     for old, new in people.items():
         text = text.replace(old, new)
     weeks = timedelta(weeks=weeks)

@@ -195,7 +195,8 @@ def rules_of(page) -> tuple[list[Rule], list[Rule]]:
             vertical.append(Rule((left + right) / 2, bottom, top))
         elif width >= RULE and height >= RULE:
             pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-            if stroke.value and not fill.value:  # an outlined box: its four edges
+            rectangle = pdfium_c.FPDFPath_CountSegments(obj.raw) in (4, 5)
+            if stroke.value and not fill.value and rectangle:  # an outlined box: its four edges
                 horizontal += [Rule(bottom, left, right), Rule(top, left, right)]
                 vertical += [Rule(left, bottom, top), Rule(right, bottom, top)]
     return joined(horizontal), joined(vertical)

@@ -7,12 +7,28 @@ import io
 from pathlib import Path
 
 
+def escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
 def text_pdf(lines: list[str]) -> bytes:
     """A one-page PDF whose text layer holds these lines (Helvetica, top to bottom)."""
-    def escape(text: str) -> str:
-        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return page_pdf("BT /F1 11 Tf 14 TL 60 780 Td " + " ".join(f"({escape(line)}) Tj T*" for line in lines) + " ET")
 
-    stream = "BT /F1 11 Tf 14 TL 60 780 Td " + " ".join(f"({escape(line)}) Tj T*" for line in lines) + " ET"
+
+def boxed_table_pdf(rows: list[list[str]]) -> bytes:
+    """A one-page PDF with a table whose cells are outlined boxes (stroked rectangles, as some
+    writers draw tables), one line of text in each cell."""
+    parts = []
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            x, y = 60 + 200 * c, 700 - 40 * r
+            parts.append(f"{x} {y} 200 40 re S BT /F1 11 Tf {x + 6} {y + 15} Td ({escape(cell)}) Tj ET")
+    return page_pdf("0.5 w " + " ".join(parts))
+
+
+def page_pdf(stream: str) -> bytes:
+    """A one-page PDF drawing this content stream, with Helvetica as /F1."""
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -45,3 +45,15 @@ def test_a_table_cut_by_a_page_break_is_marked_on_both_pages():
     assert (first.page, second.page) == (5, 6)
     assert first.ends_page and second.starts_page
     assert halton.quote(second.rows[0][0]) == "Merseyside Integrated Care\nBoard (ICB)"
+
+
+def test_a_table_of_outlined_boxes_is_read_as_a_table():
+    from sendkg.pdf import read_pdf
+    from tests.pdfs import boxed_table_pdf
+
+    text, _, tables = read_pdf(boxed_table_pdf([["Responsible body", "Areas for priority action"], ["Northshire Council", "Leaders should act."]]))
+    [table] = tables
+    assert [[text[c.start : c.end] for c in row] for row in table.rows] == [
+        ["Responsible body", "Areas for priority action"],
+        ["Northshire Council", "Leaders should act."],
+    ]
