@@ -3,7 +3,7 @@ PY     := $(VENV)/bin/python
 SENDKG := $(VENV)/bin/sendkg
 GRAPH  := output/sendkg.ttl
 
-.PHONY: install graph validate test clean bench docs
+.PHONY: install graph validate test clean bench docs interop
 BENCH_SIZES ?= 100 1000 5000
 
 install: $(VENV)/.installed
@@ -31,3 +31,6 @@ clean:
 
 bench: install
 	$(PY) bench/national.py $(BENCH_SIZES)
+
+interop: install
+	$(PY) -m tests.interop.virtuoso

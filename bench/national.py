@@ -28,7 +28,7 @@ from sendkg.gazetteer import find_area, local_authorities
 from sendkg.pdf import read_pdf
 from sendkg.pipeline import build
 from sendkg.query import run as rdflib_run
-from sendkg.query import bundled
+from sendkg.query import bundled, load_query
 import pyoxigraph as ox
 
 from sendkg.store import fill, open_store
@@ -36,7 +36,7 @@ from sendkg.store import run as store_run
 from sendkg.validate import validate
 from sendkg.write import serialise_parts, write_atomic
 
-from query_engines import PARAMS, median_ms
+from query_engines import median_ms
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 QUERIES = ("inspections", "findings", "organisations", "area-history", "themes")
@@ -207,12 +207,12 @@ def measure(size: int, jobs: int, whole: bool) -> dict[str, float]:
         latencies = {}
         if whole:  # on disk, queries that read every finding take minutes at 5,000 documents
             on_disk = ox.Store.read_only(str(store))
-            latencies = {name: median_ms(lambda: store_run(on_disk, name, PARAMS.get(name, {})), 3) for name in bundled()}
+            latencies = {name: median_ms(lambda: store_run(on_disk, name, load_query(name).example), 3) for name in bundled()}
             del on_disk
             m["query_store_ms"] = statistics.median(latencies.values())
             m["slowest_query"], m["query_store_max_ms"] = max(latencies.items(), key=lambda item: item[1])
         memory, m["memory_load_s"] = timed(open_store, nq_file)
-        in_memory = {name: median_ms(lambda: store_run(memory, name, PARAMS.get(name, {})), 3) for name in bundled()}
+        in_memory = {name: median_ms(lambda: store_run(memory, name, load_query(name).example), 3) for name in bundled()}
         del memory
         m["query_memory_ms"] = statistics.median(in_memory.values())
         m["slowest_memory_query"], m["query_memory_max_ms"] = max(in_memory.items(), key=lambda item: item[1])
@@ -226,7 +226,7 @@ def measure(size: int, jobs: int, whole: bool) -> dict[str, float]:
             m["whole_peak_mb"] = memory.mb
             m["whole_conforms"] = report.conforms
             m["query_rdflib_ms"] = statistics.median(
-                median_ms(lambda: rdflib_run(graph, name, PARAMS.get(name, {})), 1) for name in QUERIES
+                median_ms(lambda: rdflib_run(graph, name, load_query(name).example), 1) for name in QUERIES
             )
         shutil.rmtree(store, ignore_errors=True)
         return m

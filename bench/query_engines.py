@@ -13,17 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from sendkg.query import bundled
+from sendkg.query import bundled, load_query
 from sendkg.query import run as rdflib_run
 from sendkg.store import fill
 from sendkg.store import run as store_run
 from sendkg.write import load, ntriples
-
-PARAMS = {
-    "areas-by-theme": {"theme": "local-offer"},
-    "compare-areas": {"area_a": "Halton", "area_b": "Worcestershire"},
-}
-
 
 def median_ms(function, repeats: int = 5) -> float:
     times = []
@@ -47,7 +41,7 @@ def main() -> None:
         print("| query | rdflib ms | Oxigraph ms |")
         print("|---|---|---|")
         for name in bundled():
-            params = PARAMS.get(name, {})
+            params = load_query(name).example
             slow = median_ms(lambda: rdflib_run(graph, name, params))
             fast = median_ms(lambda: store_run(Path(folder) / "store", name, params))
             print(f"| {name} | {slow:.0f} | {fast:.1f} |")

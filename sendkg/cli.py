@@ -1,4 +1,8 @@
-"""The `sendkg` command: parses arguments, calls the library, prints."""
+"""The `sendkg` command: parses arguments, calls the library, prints.
+
+The library is imported inside each command, so `sendkg --help` does not load spaCy, rdflib or
+pyshacl.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +13,35 @@ from pathlib import Path
 
 import click
 
-from . import query as queries
-from .gazetteer import by_key
-from .network import build_network, summarise, write_network
-from .pipeline import Build, build
-from .read import find_documents
-from .validate import validate as validate_graph
-from .report import render
-from .server import LoadError, serve
-from .server import load as load_graphs
-from .store import fill as fill_store
-from .store import run as run_in_store
-from .write import format_for, load, load_dataset, serialise_parts, write_atomic
-
 DEFAULT_GRAPH = Path("output/sendkg.ttl")
+OUTPUT_FORMATS = ["turtle", "nt", "jsonld", "trig", "nq"]
+QUERY_FORMATS = ["table", "csv", "json", "turtle", "nt"]
 
 
-@click.group()
+def fail(message: str) -> click.ClickException:
+    return click.ClickException(" ".join(str(message).split()))
+
+
+def graph_file(path: Path) -> Path:
+    """A graph file to read, or a one-line error naming it."""
+    if not path.exists():
+        raise fail(f"{path}: no such file (run `sendkg build` first?)")
+    if not path.is_file():
+        raise fail(f"{path}: not a file")
+    return path
+
+
+def read_graph(path: Path):
+    """A graph file as one rdflib graph, or a one-line error naming the file and why it cannot be read."""
+    from .write import GraphFileError, load
+
+    try:
+        return load(graph_file(path))
+    except GraphFileError as error:
+        raise fail(str(error)) from None
+
+
+@click.group(context_settings={"show_default": True})
 @click.version_option(package_name="sendkg")
 def main() -> None:
     """Build, validate and query a knowledge graph of local area SEND inspections."""
@@ -33,12 +49,12 @@ def main() -> None:
 
 @main.command(name="build")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "outputs", type=click.Path(path_type=Path), multiple=True, help=f"Repeat for several files. Default: {DEFAULT_GRAPH}")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "nq"]), default=None, help="Default: from the output's extension.")
-@click.option("--validate/--no-validate", default=True, show_default=True, help="Check the graph against shapes/ before writing it.")
+@click.option("-o", "--output", "outputs", type=click.Path(path_type=Path), multiple=True, default=[DEFAULT_GRAPH], help="Repeat for several files.")
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None, help="[default: from each output's extension]", show_default=False)
+@click.option("--validate/--no-validate", default=True, help="Check the graph against shapes/ before writing it.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None, help="Also fill this embedded Oxigraph store.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Documents read, mapped and validated in this many processes.")
-@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("output/.cache"), show_default=True, help="Extractions of documents already read.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, help="Documents read, mapped and validated in this many processes.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("output/.cache"), help="Extractions of documents already read.")
 @click.option("--no-cache", is_flag=True, help="Read every document again.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def build_command(
@@ -53,7 +69,16 @@ def build_command(
     quiet: bool,
 ) -> None:
     """Build the graph from documents (files or folders; default corpus/)."""
-    outputs = outputs or (DEFAULT_GRAPH,)
+    from .pipeline import build
+    from .read import find_documents
+    from .write import format_for, serialise_parts, write_atomic
+
+    for path in outputs:
+        if fmt is None and format_for(path, strict=True) is None:
+            raise fail(f"{path}: unknown graph format '{path.suffix}' (use .ttl, .nt, .jsonld, .trig or .nq, or --format)")
+    missing = [path for path in paths if not path.exists()]
+    if missing:
+        raise fail(f"{missing[0]}: no such file or folder")
     sources = list(find_documents(paths or (Path("corpus"),)))
     if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
         # Each document is counted twice: when read, and when mapped and validated.
@@ -75,7 +100,9 @@ def build_command(
         for path in outputs:
             write_atomic(serialise_parts(result.shared, result.parts, fmt or format_for(path)), path)
         if store:
-            quads = fill_store(store, result.shared_lines, result.parts)
+            from .store import fill
+
+            quads = fill(store, result.shared_lines, result.parts)
             if not quiet:
                 click.echo(f"store: {store} ({quads} quads)")
     if not quiet:
@@ -83,12 +110,15 @@ def build_command(
     sys.exit(0 if result.ok and result.extractions else 1)
 
 
-def summary(result: Build, outputs: tuple[Path, ...]) -> str:
+def summary(result, outputs: tuple[Path, ...]) -> str:
+    from .gazetteer import by_key
+
     lines = [f"{'document':42} {'area':16} {'kind':8} {'start':10} {'outcome':20} findings"]
     for x in result.extractions:
         findings = sum(len(s.items) for s in x.layout.sections)
+        la = by_key(x.area.key) if x.area else None
         lines.append(
-            f"{x.source.name:42} {area_name(x):16} {x.inspection_kind or '':8} "
+            f"{x.source.name:42} {la.name if la else '':16} {x.inspection_kind or '':8} "
             f"{x.start.value.isoformat() if x.start else '':10} {x.outcome.value if x.outcome else '':20} {findings}"
         )
     kinds = Counter(x.layout.document_kind for x in result.extractions)
@@ -103,58 +133,80 @@ def summary(result: Build, outputs: tuple[Path, ...]) -> str:
     return "\n".join(lines)
 
 
-def area_name(extraction) -> str:
-    la = by_key(extraction.area.key) if extraction.area else None
-    return la.name if la else ""
-
-
 @main.command(name="validate")
-@click.argument("graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_GRAPH)
+@click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_GRAPH)
 def validate_command(graph: Path) -> None:
-    """Check a built graph against the SHACL shapes; exit 1 on a violation."""
-    report = validate_graph(load(graph))
+    """Check a built graph (GRAPH, default output/sendkg.ttl) against the SHACL shapes; exit 1 on a violation."""
+    from .validate import validate
+
+    report = validate(read_graph(graph))
     click.echo(f"{graph}: {report}")
     sys.exit(0 if report.conforms else 1)
 
 
 @main.command(name="query")
 @click.argument("query")
-@click.option("--graph", type=click.Path(dir_okay=False, path_type=Path), default=None, help=f"Default: {DEFAULT_GRAPH}")
-@click.option("--store", type=click.Path(exists=True, path_type=Path), default=None, help="Query an embedded store built with `build --store` (or a graph file loaded into an in-memory store) instead of rdflib.")
-@click.option("--format", "fmt", type=click.Choice(sorted(queries.FORMATTERS)), default="table", show_default=True)
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind ?NAME to VALUE (a literal, or an IRI).")
-def query_command(query: str, graph: Path | None, store: Path | None, fmt: str, params: tuple[str, ...]) -> None:
-    """Run QUERY: a bundled query's name, a .rq file, or inline SPARQL."""
-    bindings = {}
+@click.option("--graph", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, help="The graph file to query.")
+@click.option("--store", type=click.Path(path_type=Path), default=None, help="Query an embedded store built with `build --store` (or a TriG or N-Quads file) instead of --graph.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", help="What answers a query over --graph (a store is always Oxigraph).")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None, help="[default: table for rows and true/false, turtle for a graph]", show_default=False)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A value for one of the query's parameters (`sendkg queries` lists them).")
+def query_command(query: str, graph: Path, store: Path | None, engine: str, fmt: str | None, params: tuple[str, ...]) -> None:
+    """Run QUERY: a bundled query's name, a .rq file, or inline SPARQL (SELECT, ASK, CONSTRUCT or DESCRIBE)."""
+    from .query import QueryError, formatted
+
+    values = {}
     for param in params:
         name, sep, value = param.partition("=")
         if not sep or not name:
-            raise click.BadParameter(f"'{param}' is not NAME=VALUE", param_hint="--param")
-        bindings[name] = value
+            raise fail(f"--param '{param}' is not NAME=VALUE")
+        values[name] = value
     try:
-        if store:
-            table = run_in_store(store, query, bindings)
-        else:
-            graph = graph or DEFAULT_GRAPH
-            if not graph.is_file():
-                raise click.ClickException(f"no graph at {graph} (run `sendkg build` first)")
-            table = queries.run(load(graph), query, bindings)
-    except click.ClickException:
+        result = answer_query(query, graph, store, engine, values)
+        click.echo(formatted(result, fmt), nl=False)
+    except QueryError as error:
+        raise fail(str(error)) from None
+
+
+def answer_query(query: str, graph: Path, store: Path | None, engine: str, values: dict[str, str]):
+    from .query import QueryError, load_query
+
+    load_query(query)  # an unknown query is said before any graph is read
+    try:
+        if store is not None or engine == "oxigraph":
+            from .store import answer, open_store
+
+            location = store if store is not None else graph_file(graph)
+            if not location.exists():
+                raise fail(f"{location}: no such store or file")
+            try:
+                opened = open_store(location)
+            except (OSError, ValueError) as error:
+                raise fail(str(error)) from None
+            return answer(opened, query, values)
+        from .query import answer
+        from .write import GraphFileError, load_for_query
+
+        try:
+            dataset = load_for_query(graph_file(graph))
+        except GraphFileError as error:
+            raise fail(str(error)) from None
+        return answer(dataset, query, values)
+    except (QueryError, click.ClickException):
         raise
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
-    except Exception as error:  # a SPARQL syntax error from rdflib's parser
-        raise click.ClickException(f"query failed: {str(error).splitlines()[0]}") from None
-    click.echo(queries.FORMATTERS[fmt](table), nl=False)
+    except (SyntaxError, ValueError, Exception) as error:  # the engine's own word on a query it cannot run
+        raise fail(f"query failed: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
 
 
 @main.command(name="network")
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_GRAPH, show_default=True)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), show_default=True)
-@click.option("--top", type=int, default=10, show_default=True)
+@click.option("--graph", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, help="The graph file to read.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("output"), help="The folder for the GraphML and GEXF files.")
+@click.option("--top", type=click.IntRange(min=1), default=10, help="How many themes and pairs of areas to print.")
 def network_command(graph: Path, output: Path, top: int) -> None:
     """Write the network of areas, themes, organisations and people (GraphML, GEXF) and summarise it."""
-    network = build_network(load(graph))
+    from .network import build_network, summarise, write_network
+
+    network = build_network(read_graph(graph))
     for path in write_network(network, output):
         click.echo(f"written: {path}")
     summary = summarise(network, top)
@@ -168,23 +220,30 @@ def network_command(graph: Path, output: Path, top: int) -> None:
 
 
 @main.command(name="report")
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=DEFAULT_GRAPH, show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/sendkg-report.html"), show_default=True)
+@click.option("--graph", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, help="The graph file to read.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/sendkg-report.html"), help="The HTML file to write.")
 def report_command(graph: Path, output: Path) -> None:
     """Write a self-contained HTML page: themes by area, inspections over time, the network."""
-    write_atomic(render(load(graph)).encode("utf-8"), output)
+    from .report import render
+    from .write import write_atomic
+
+    write_atomic(render(read_graph(graph)).encode("utf-8"), output)
     click.echo(f"written: {output}")
 
 
 @main.command(name="serve")
-@click.option("--store", type=click.Path(exists=True, path_type=Path), default=Path("output/store"), show_default=True, help="A store folder (`build --store`), or a TriG or N-Quads file to load into memory: slower to start, faster to query.")
-@click.option("--port", type=int, default=7879, show_default=True)
+@click.option("--store", type=click.Path(path_type=Path), default=Path("output/store"), help="A store folder (`build --store`), or a TriG or N-Quads file to load into memory: slower to start, faster to query.")
+@click.option("--port", type=click.IntRange(1, 65535), default=7879, help="The port on 127.0.0.1 to answer on.")
 def serve_command(store: Path, port: int) -> None:
     """Answer SPARQL 1.1 Protocol queries over the store on 127.0.0.1 (read-only), until Ctrl-C."""
+    from .server import serve
+
+    if not store.exists():
+        raise fail(f"{store}: no such store or file")
     try:
         server = serve(store, "127.0.0.1", port)
     except (ValueError, SyntaxError, OSError) as error:
-        raise click.ClickException(str(error).splitlines()[0]) from None
+        raise fail(str(error).splitlines()[0]) from None
     click.echo(f"serving {store} at http://127.0.0.1:{port}/sparql (the page at http://127.0.0.1:{port}/)")
     try:
         server.serve_forever()
@@ -196,23 +255,42 @@ def serve_command(store: Path, port: int) -> None:
 
 @main.command(name="load")
 @click.option("--endpoint", required=True, help="A SPARQL 1.1 Graph Store Protocol URL, e.g. http://localhost:7878/store")
-@click.option("--graph", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("output/sendkg.trig"), show_default=True)
-@click.option("--timeout", type=float, default=30.0, show_default=True)
-def load_command(endpoint: str, graph: Path, timeout: float) -> None:
+@click.option("--graph", type=click.Path(path_type=Path), default=Path("output/sendkg.trig"), help="A TriG or N-Quads file (`build -o …trig`).")
+@click.option("--prune", is_flag=True, help="Also remove the sendkg graphs on the server that this build no longer has.")
+@click.option("--query-endpoint", default=None, help="The server's SPARQL query URL, to list its graphs for --prune.  [default: the endpoint with /store as /query]", show_default=False)
+@click.option("--timeout", type=float, default=30.0, help="Seconds to wait for each answer from the server.")
+def load_command(endpoint: str, graph: Path, prune: bool, query_endpoint: str | None, timeout: float) -> None:
     """PUT each named graph to a Graph Store Protocol server (replace semantics). Credentials, if
-    any, come from SENDKG_USER and SENDKG_PASSWORD."""
-    shared, parts = load_dataset(graph)
+    any, come from SENDKG_USER and SENDKG_PASSWORD (Basic or Digest, as the server asks)."""
+    from .server import LoadError, load, prune_graphs
+    from .write import GraphFileError, format_for, load_dataset
+
+    if format_for(graph_file(graph)) not in ("trig", "nq"):
+        raise fail(f"{graph}: one graph only; load the TriG or N-Quads a build writes (e.g. output/sendkg.trig), which keeps each document's graph apart")
     try:
-        sent = load_graphs(shared, parts, endpoint, timeout)
+        shared, parts = load_dataset(graph)
+    except GraphFileError as error:
+        raise fail(str(error)) from None
+    try:
+        sent = load(shared, parts, endpoint, timeout)
+        click.echo(f"loaded {sum(sent.values())} triples in {len(sent)} graphs into {endpoint}")
+        if prune:
+            removed = prune_graphs(set(sent), endpoint, query_endpoint, timeout)
+            click.echo(f"removed {len(removed)} graphs no longer built" + "".join(f"\n  {g}" for g in removed))
     except LoadError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"loaded {sum(sent.values())} triples in {len(sent)} graphs into {endpoint}")
+        raise fail(str(error)) from None
 
 
 @main.command(name="queries")
 def list_queries() -> None:
-    """List the bundled queries."""
-    for name, path in queries.bundled().items():
-        first = next((line[1:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#")), "")
-        click.echo(f"{name:24} {first}")
+    """List the bundled queries and their parameters."""
+    from .query import bundled, load_query
 
+    for name in bundled():
+        query = load_query(name)
+        click.echo(f"{name:24} {query.description}")
+        for parameter in query.parameters:
+            required = " (required)" if parameter.required else ""
+            click.echo(f"{'':24}   --param {parameter.name}=…{required}  {parameter.description}")
+        if query.example:
+            click.echo(f"{'':24}   e.g. sendkg query {name} {' '.join(f'--param {k}={v}' for k, v in query.example.items())}")

@@ -15,7 +15,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from .gazetteer import by_key, find_area
-from .rdf import ID, SK, area_iri, code, new_graph
+from .rdf import ID, SK, area_iri, code, new_graph, with_superclasses
 from .resources import data_file
 
 GRAPH = URIRef("https://w3id.org/sendkg/graph/official-statistics")
@@ -47,7 +47,7 @@ def official_graph() -> Graph:
     with data_file("ofsted-area-send-2023-jan-aug-mi.csv").open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             add_2023(graph, row, graph_2023)
-    return graph
+    return with_superclasses(graph)
 
 
 def dataset(graph: Graph, key: str, title: str, page: str) -> URIRef:

@@ -1,17 +1,219 @@
-"""Bundled queries (`queries/*.rq`) and ad-hoc SPARQL over a built graph, with parameters bound
-as RDF terms (never spliced into the query text)."""
+"""Bundled queries (`queries/*.rq`) and ad-hoc SPARQL, answered alike by rdflib and by Oxigraph.
+
+A bundled query declares its parameters in comments,
+
+    # param area area area: the local area, by any of its names ('halton', 'St Helens', 'Stoke')
+
+(name, kind, the column it filters, what it is; a name ending in '!' must be given), and holds
+them, in that order, in one `VALUES` row of its WHERE clause, `UNDEF` where none is
+given; the query joins on those variables, or filters on them when the column is optional. An
+`# example: --param NAME=VALUE` line gives values to run it with. A value
+is resolved by its kind — an area through the same resolver as the documents, a code checked
+against its code list, a date parsed — and written into that row as an RDF term, so a parameter
+filters rows and never rewrites them, and the text that runs is standard SPARQL for any engine.
+Every query runs with the same prefixes, declared in its text, whatever the engine.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef, Variable
-
 from .resources import folder
+
+PREFIXES = {
+    "sk": "https://w3id.org/sendkg/ontology#",
+    "id": "https://w3id.org/sendkg/id/",
+    "code": "https://w3id.org/sendkg/code/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+AREA = "https://w3id.org/sendkg/id/area/"
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+class QueryError(ValueError):
+    """A query or a parameter that cannot be run as asked; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str  # area | code:<scheme> | date | text
+    column: str  # the column of the rows it filters
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str  # a bundled query's name, or '' for SPARQL given on the command line
+    text: str
+    parameters: tuple[Parameter, ...]
+
+    @property
+    def description(self) -> str:
+        """What the query answers: its leading comment lines, before its parameters."""
+        lines = []
+        for line in self.text.splitlines():
+            if not line.startswith("#") or PARAM.match(line) or EXAMPLE.match(line):
+                break
+            lines.append(line[1:].strip())
+        return " ".join(lines)
+
+    @property
+    def example(self) -> dict[str, str]:
+        """The values its `# example: --param NAME=VALUE ...` line gives: what the tests, the
+        benchmarks and the documentation run it with."""
+        match = next(filter(None, map(EXAMPLE.match, self.text.splitlines())), None)
+        return dict(re.findall(r"--param\s+(\w+)=(\S+)", match.group(1))) if match else {}
+
+    @property
+    def form(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+        body = re.sub(r"#[^\n]*", " ", self.text)
+        body = re.sub(r"(?i)\b(?:PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s+<[^>]*>)", " ", body)
+        match = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
+        if not match:
+            raise QueryError("not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
+        return match.group(1).upper()
+
+    def bound(self, values: dict[str, str] | None = None) -> str:
+        """The text to run: the prefixes declared, each given parameter written into the
+        query's VALUES row as an RDF term."""
+        values = dict(values or {})
+        declared = {p.name: p for p in self.parameters}
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            listed = ", ".join(sorted(declared)) or "none"
+            where = f"'{self.name}'" if self.name else "this query"
+            raise QueryError(f"unknown parameter {', '.join(unknown)} for {where} (its parameters: {listed})")
+        missing = [p.name for p in self.parameters if p.required and p.name not in values]
+        if missing:
+            raise QueryError(f"'{self.name}' needs --param {' --param '.join(f'{m}=…' for m in missing)}")
+        text = self.text
+        if self.parameters:
+            row = " ".join(resolve(p, values[p.name]) if p.name in values else "UNDEF" for p in self.parameters)
+            text = SLOT.sub(lambda m: f"{m.group(1)}{{ ({row}) }}", text, count=1)
+        return declare_prefixes(text)
+
+
+SLOT = re.compile(r"(VALUES\s*\([^)]*\)\s*)\{\s*\((?:\s*UNDEF)+\s*\)\s*\}")
+PARAM = re.compile(r"^#\s*param\s+(\w+)(!?)\s+(\S+)\s+(\w+)\s*:\s*(.*)$")
+EXAMPLE = re.compile(r"^#\s*example:\s*(.*)$")
+
+
+def declare_prefixes(text: str) -> str:
+    """The text with each of `PREFIXES` it does not declare declared first."""
+    declared = {m.lower() for m in re.findall(r"(?i)\bPREFIX\s+([\w-]*):", text)}
+    missing = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared]
+    return "\n".join(missing + [text]) if missing else text
+
+
+def parameters_of(text: str) -> tuple[Parameter, ...]:
+    found = []
+    for line in text.splitlines():
+        match = PARAM.match(line.strip())
+        if match:
+            name, required, kind, column, description = match.groups()
+            found.append(Parameter(name, kind, column, bool(required), description.strip()))
+    if found:
+        slot = SLOT.search(text)
+        if slot is None or len(slot.group(1).split("(")[1].split()) != len(found):
+            raise QueryError(f"the query declares {len(found)} parameters but has no VALUES row of as many UNDEFs to bind them in")
+    return tuple(found)
+
+
+def bundled() -> dict[str, Path]:
+    return {path.stem: path for path in sorted(folder("queries").glob("*.rq"))}
+
+
+def load_query(query: str) -> Query:
+    """QUERY is a bundled query's name, a path to a .rq file, or SPARQL itself."""
+    queries = bundled()
+    if query in queries:
+        text = queries[query].read_text(encoding="utf-8")
+        return Query(query, text, parameters_of(text))
+    if query.endswith(".rq"):
+        path = Path(query)
+        if not path.is_file():
+            raise QueryError(f"{query}: no such query file")
+        text = path.read_text(encoding="utf-8")
+        return Query(path.stem, text, parameters_of(text))
+    if not re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query):
+        raise QueryError(f"unknown query '{query}' (bundled: {', '.join(queries)})")
+    return Query("", query, parameters_of(query))
+
+
+def query_text(query: str, params: dict[str, str] | None = None) -> str:
+    return load_query(query).bound(params)
+
+
+# --- parameter values -----------------------------------------------------------------------------
+
+
+def resolve(parameter: Parameter, value: str) -> str:
+    """A value as the RDF term its kind makes of it, in SPARQL syntax."""
+    kind = parameter.kind
+    if kind == "area":
+        from .gazetteer import find_area
+
+        la = find_area(value)
+        if la is None:
+            raise QueryError(f"--param {parameter.name}: no English local area is called '{value}'")
+        return f"<{AREA}{la.key.lower()}>"
+    if kind.startswith("code:"):
+        scheme = kind.removeprefix("code:")
+        allowed = notations(scheme)
+        code = value.strip().lower()
+        if code not in allowed:
+            raise QueryError(f"--param {parameter.name}: '{value}' is not a {scheme} code ({', '.join(sorted(allowed))})")
+        return literal(code)
+    if kind == "date":
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError:
+            raise QueryError(f"--param {parameter.name}: '{value}' is not a date (YYYY-MM-DD)") from None
+        return f'"{day.isoformat()}"^^<{PREFIXES["xsd"]}date>'
+    if kind == "text":
+        return literal(value)
+    raise QueryError(f"parameter {parameter.name} has an unknown kind '{kind}'")
+
+
+def literal(value: str) -> str:
+    """A plain string literal in SPARQL syntax, every character that could end it escaped."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+@cache
+def notations(scheme: str) -> frozenset[str]:
+    """The codes of one of the code lists (`ontology/codes.ttl`, `ontology/themes.ttl`)."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SKOS
+
+    graph = Graph()
+    for name in ("codes.ttl", "themes.ttl"):
+        graph.parse(folder("ontology") / name, format="turtle")
+    scheme_iri = URIRef(f"{PREFIXES['code']}{scheme}")
+    return frozenset(str(n) for c in graph.subjects(SKOS.inScheme, scheme_iri) for n in graph.objects(c, SKOS.notation))
+
+
+# --- answers --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -23,40 +225,60 @@ class Table:
         return [dict(zip(self.columns, row)) for row in self.rows]
 
 
-def bundled() -> dict[str, Path]:
-    return {path.stem: path for path in sorted(folder("queries").glob("*.rq"))}
+@dataclass(frozen=True)
+class Answer:
+    """An ASK query's answer."""
+
+    value: bool
 
 
-def query_text(query: str) -> str:
-    """QUERY is a bundled query's name, a path to a .rq file, or SPARQL itself."""
-    queries = bundled()
-    if query in queries:
-        return queries[query].read_text(encoding="utf-8")
-    if query.endswith(".rq") and Path(query).is_file():
-        return Path(query).read_text(encoding="utf-8")
-    if not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
-        raise ValueError(f"unknown query '{query}' (bundled: {', '.join(queries)})")
-    return query
+@dataclass(frozen=True)
+class Triples:
+    """A CONSTRUCT or DESCRIBE query's graph, as sorted N-Triples."""
+
+    ntriples: bytes
 
 
-def term(value: str) -> Literal | URIRef:
-    return URIRef(value) if value.startswith(("http://", "https://")) else Literal(value)
+Result = Table | Answer | Triples
 
 
-def run(graph: Graph, query: str, params: dict[str, str] | None = None) -> Table:
-    bindings = {Variable(name): term(value) for name, value in (params or {}).items()}
-    result = graph.query(query_text(query), initBindings=bindings)
+def run(graph, query: str, params: dict[str, str] | None = None) -> Table:
+    """A SELECT query's rows, answered by rdflib over `graph` (a Graph, or a Dataset whose default
+    graph is the union of its named graphs)."""
+    result = answer(graph, query, params)
+    if not isinstance(result, Table):
+        raise QueryError("not a SELECT query: use `answer` for ASK, CONSTRUCT and DESCRIBE")
+    return result
+
+
+def answer(graph, query: str, params: dict[str, str] | None = None) -> Result:
+    """Any query form, answered by rdflib, with the prefixes declared in the text only."""
+    prepared = load_query(query)
+    result = graph.query(prepared.bound(params), initNs=PREFIXES)
+    if result.type == "ASK":
+        return Answer(bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        lines = result.graph.serialize(format="nt", encoding="utf-8").splitlines()
+        return Triples(b"".join(line + b"\n" for line in sorted(set(lines)) if line))
     columns = tuple(str(v) for v in result.vars or ())
     rows = tuple(tuple("" if value is None else str(value) for value in row) for row in result)
     return Table(columns, rows)
+
+
+# --- writing answers ------------------------------------------------------------------------------
 
 
 def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    writer.writerows(map(spreadsheet_safe, table.rows))
     return out.getvalue()
+
+
+def spreadsheet_safe(row: tuple[str, ...]) -> tuple[str, ...]:
+    """A cell a spreadsheet would take for a formula ('=…', '+…', '-…', '@…') starts with an apostrophe."""
+    return tuple(f"'{v}" if v[:1] in ("=", "+", "@") or (v[:1] == "-" and not re.fullmatch(r"-\d[\d.]*", v)) else v for v in row)
 
 
 def to_json(table: Table) -> str:
@@ -75,4 +297,25 @@ def to_text_table(table: Table, width: int = 60) -> str:
     return "\n".join(lines) + "\n"
 
 
-FORMATTERS = {"table": to_text_table, "csv": to_csv, "json": to_json}
+TABLE_FORMATS = {"table": to_text_table, "csv": to_csv, "json": to_json}
+GRAPH_FORMATS = ("turtle", "nt")
+
+
+def formatted(result: Result, fmt: str | None) -> str:
+    """An answer as text: a SELECT's rows as a table, CSV or JSON; an ASK's as true or false (JSON:
+    the SPARQL results form); a CONSTRUCT's or DESCRIBE's graph as Turtle or N-Triples."""
+    if isinstance(result, Triples):
+        fmt = fmt or "turtle"
+        if fmt not in GRAPH_FORMATS:
+            raise QueryError(f"a CONSTRUCT or DESCRIBE query gives a graph: --format {' or '.join(GRAPH_FORMATS)}, not {fmt}")
+        if fmt == "nt":
+            return result.ntriples.decode("utf-8")
+        from .write import turtle
+
+        return turtle(result.ntriples, PREFIXES).decode("utf-8")
+    fmt = fmt or "table"
+    if fmt in GRAPH_FORMATS:
+        raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries; this one gives {'rows' if isinstance(result, Table) else 'true or false'}")
+    if isinstance(result, Answer):
+        return json.dumps({"head": {}, "boolean": result.value}) + "\n" if fmt == "json" else f"{str(result.value).lower()}\n"
+    return TABLE_FORMATS[fmt](result)

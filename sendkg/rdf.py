@@ -8,7 +8,9 @@ quoted text.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from functools import cache
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, SKOS
@@ -25,7 +27,7 @@ from .gazetteer import (
 )
 from .model import DateValue, Extraction, Item, Person, Span, Valued
 from .resolve import Entity, person_key, resolve, slug
-from .resources import folder
+from .resources import folder, jsonl
 
 BASE = "https://w3id.org/sendkg/"
 SK = Namespace(BASE + "ontology#")
@@ -121,16 +123,15 @@ def shared_graph(extractions: list[Extraction], entities: dict[tuple[str, str], 
     for entity in sorted(set(entities.values()), key=lambda e: (e.label, e.key)):
         add_entity(graph, entity)
     add_health_body_codes(graph, extractions, entities)
-    add_roles(graph, extractions)
     link_previous_inspections(graph, extractions)
-    return graph
+    return with_superclasses(graph)
 
 
 def document_graph(extraction: Extraction, entities: dict[tuple[str, str], Entity]) -> Graph:
     """One document's own statements."""
     graph = new_graph()
     DocumentMapper(graph, extraction, entities).add()
-    return graph
+    return with_superclasses(graph)
 
 
 def entities_used(extraction: Extraction, entities: dict[tuple[str, str], Entity]) -> list[str]:
@@ -152,22 +153,46 @@ def link_previous_inspections(graph: Graph, extractions: list[Extraction]) -> No
                 graph.add((inspection_iri(x), SK.previousInspection, earlier))
 
 
-def add_roles(graph: Graph, extractions: list[Extraction]) -> None:
-    """One concept per job title, however it is capitalised; its label is the capitalised form."""
-    forms: dict[str, set[str]] = {}
-    for x in extractions:
-        for person in [*x.team, *x.addressees]:
-            if person.role:
-                forms.setdefault(slug(person.role), set()).add(person.role)
-    for key, printed in sorted(forms.items()):
-        role = ID[f"role/{key}"]
-        ordered = sorted(printed, key=lambda f: (f[:1].islower(), f))
-        graph.add((role, RDF.type, SK.Role))
-        graph.add((role, SKOS.inScheme, CODE.role))
-        graph.add((role, SKOS.notation, Literal(key)))
-        graph.add((role, SKOS.prefLabel, Literal(ordered[0])))
-        for form in ordered[1:]:
-            graph.add((role, SKOS.altLabel, Literal(form)))
+@cache
+def role_kinds() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(r["pattern"], re.I), r["role"]) for r in jsonl("role-kinds.jsonl"))
+
+
+def role_kind(printed: str | None) -> str:
+    """The kind of role (`code:role`) a printed job title is: 'HMI Lead Inspector' is a lead
+    inspector, 'Corporate Director of Children's Services' a director of children's services."""
+    return next((kind for pattern, kind in role_kinds() if printed and pattern.search(printed)), "other")
+
+
+def with_superclasses(graph: Graph) -> Graph:
+    """Every instance typed with each superclass of its classes too (from the ontology's
+    rdfs:subClassOf), so `?x a sk:Inspection` or `?d a sk:SourceDocument` finds them without a
+    reasoner."""
+    closure = superclasses()
+    for node, cls in list(graph.subject_objects(RDF.type)):
+        for parent in closure.get(cls, ()):
+            graph.add((node, RDF.type, parent))
+    return graph
+
+
+@cache
+def superclasses() -> dict[URIRef, frozenset[URIRef]]:
+    ontology = vocabulary()
+    direct: dict[URIRef, set[URIRef]] = {}
+    for child, parent in ontology.subject_objects(RDFS.subClassOf):
+        if isinstance(child, URIRef) and isinstance(parent, URIRef):
+            direct.setdefault(child, set()).add(parent)
+    closure: dict[URIRef, frozenset[URIRef]] = {}
+    for cls in direct:
+        seen: set[URIRef] = set()
+        todo = list(direct[cls])
+        while todo:
+            parent = todo.pop()
+            if parent not in seen and parent != cls:
+                seen.add(parent)
+                todo.extend(direct.get(parent, ()))
+        closure[cls] = frozenset(seen)
+    return closure
 
 
 def area_iri(key: str) -> URIRef:
@@ -308,6 +333,7 @@ class DocumentMapper:
     def add_document(self) -> None:
         g, x, doc = self.graph, self.x, self.doc
         layout = x.layout
+        g.add((doc, RDF.type, SK.SourceDocument))
         g.add((doc, RDF.type, DOCUMENT_CLASS[layout.document_kind]))
         g.add((doc, SK.fileName, Literal(x.source.name)))
         g.add((doc, SK.sha256, Literal(x.source.sha256)))
@@ -323,7 +349,7 @@ class DocumentMapper:
                 g.add((doc, SK.summarises, letter))
                 g.add((letter, RDF.type, SK.InspectionLetter))
                 g.add((letter, SK.documentKind, code("document-kind", "letter")))
-                g.add((letter, SK.describes, self.inspection))
+                g.add((letter, SK.outcomeLetterOf, self.inspection))
                 self.date(letter, SK.letterDate, x.letter_date)
             else:
                 self.date(doc, SK.letterDate, x.letter_date)
@@ -386,12 +412,18 @@ class DocumentMapper:
 
     def add_people(self) -> None:
         g, x = self.graph, self.x
+        leads: dict[str, URIRef] = {}
         for number, person in enumerate(x.team, start=1):
             membership = URIRef(f"{self.doc}/team/{number}")
             g.add((self.inspection, SK.teamMembership, membership))
             self.membership(membership, person)
             if person.body in INSPECTORATE:
                 g.add((membership, ORG.organization, INSPECTORATE[person.body]))
+                is_lead = person is x.lead_inspector or (person.body != "Ofsted" and role_kind(person.role) == "lead-inspector")
+                if is_lead and person.body not in leads:
+                    leads[person.body] = membership
+        for membership in leads.values():
+            g.add((self.inspection, SK.inspectorateLead, membership))
         for number, person in enumerate(x.addressees, start=1):
             membership = URIRef(f"{self.doc}/addressee/{number}")
             g.add((self.doc, SK.addressedTo, membership))
@@ -461,7 +493,7 @@ class DocumentMapper:
             g.add((node, DCTERMS.date, Literal(when.value, datatype=XSD.date)))
         if person.role:
             g.add((node, SK.roleAsPrinted, Literal(person.role)))
-            g.add((node, ORG.role, ID[f"role/{slug(person.role)}"]))
+            g.add((node, ORG.role, code("role", role_kind(person.role))))
 
     def date(self, node: URIRef, prop: URIRef, value: DateValue) -> None:
         self.fact(node, prop, Literal(value.value, datatype=XSD.date), Valued(value.value.isoformat(), value.span))

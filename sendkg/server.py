@@ -2,16 +2,21 @@
 the SPARQL 1.1 Graph Store Protocol.
 
 `serve`: a read-only SPARQL endpoint on localhost (GET or POST /sparql) over the embedded store,
-with a small HTML page listing the bundled queries. Standard library HTTP only.
+with a small HTML page listing the bundled queries. SELECT and ASK answers come as SPARQL JSON,
+XML, CSV or TSV, CONSTRUCT and DESCRIBE as N-Triples, Turtle, RDF/XML or JSON-LD, as the Accept
+header asks; `default-graph-uri` and `named-graph-uri` choose the dataset (by default, the union of
+the named graphs); an update is refused (403, read-only); CORS headers let a page on any origin
+query it. Standard library HTTP only.
 
 `load`: each named graph PUT to the Graph Store endpoint (replace semantics: loading twice leaves
-the same triples), credentials from the environment (SENDKG_USER, SENDKG_PASSWORD), never printed.
+the same triples), credentials from the environment (SENDKG_USER, SENDKG_PASSWORD; Basic or Digest,
+as the server asks), never printed; `prune_graphs` deletes the sendkg graphs a build no longer has.
 """
 
 from __future__ import annotations
 
-import base64
 import html
+import json
 import os
 import socket
 import urllib.error
@@ -25,16 +30,30 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .query import bundled
+from .query import bundled, declare_prefixes
 from .store import open_store
-from .write import graphs_in_order, ntriples
+from .write import DEFAULT_GRAPH, graphs_in_order, ntriples
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
     "text/csv": ox.QueryResultsFormat.CSV,
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
+GRAPH_FORMATS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+}
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+}
+OWN_GRAPHS = str(DEFAULT_GRAPH)  # every graph sendkg writes is this IRI or starts with it and '/'
 
 
 class LoadError(Exception):
@@ -55,6 +74,20 @@ def page() -> str:
     )
 
 
+def chosen(accept: str, offered: Mapping[str, object], default: str) -> str | None:
+    """The media type to answer with: the first one the Accept header names that is offered,
+    the default for */* or no header, None when nothing it names is offered."""
+    if not accept.strip():
+        return default
+    for part in accept.split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in offered:
+            return media
+        if media in ("*/*", "application/*", "text/*"):
+            return default
+    return None
+
+
 def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format, *args):  # noqa: A002 - the base class's name
@@ -64,47 +97,86 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
+            for name, value in CORS.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
-        def answer(self, query: str | None) -> None:
+        def answer(self, query: str | None, default_graphs: list[str], named_graphs: list[str]) -> None:
             if not query:
                 self.send(HTTPStatus.BAD_REQUEST, b"missing 'query'\n", "text/plain")
                 return
             accept = self.headers.get("Accept", "")
-            media = next((m for m in RESULT_FORMATS if m in accept), "application/sparql-results+json")
+            dataset = {"use_default_graph_as_union": True}
+            if default_graphs or named_graphs:
+                dataset = {
+                    "default_graph": [ox.NamedNode(g) for g in default_graphs] or None,
+                    "named_graphs": [ox.NamedNode(g) for g in named_graphs] or None,
+                }
+                dataset = {k: v for k, v in dataset.items() if v is not None}
             try:
-                results = store.query(query, use_default_graph_as_union=True)
+                results = store.query(declare_prefixes(query), **dataset)
                 if isinstance(results, ox.QuerySolutions | ox.QueryBoolean):
+                    media = chosen(accept, RESULT_FORMATS, "application/sparql-results+json")
+                    if media is None:
+                        raise NotAcceptable(RESULT_FORMATS)
                     body = results.serialize(format=RESULT_FORMATS[media])
                 else:
-                    body = ox.serialize(results, format=ox.RdfFormat.N_TRIPLES)
-                    media = "application/n-triples"
-            except SyntaxError as error:
-                self.send(HTTPStatus.BAD_REQUEST, f"{error}\n".encode(), "text/plain")
+                    media = chosen(accept, GRAPH_FORMATS, "text/turtle")
+                    if media is None:
+                        raise NotAcceptable(GRAPH_FORMATS)
+                    body = ox.serialize(results, format=GRAPH_FORMATS[media])
+            except NotAcceptable as error:
+                self.send(HTTPStatus.NOT_ACCEPTABLE, f"{error}\n".encode(), "text/plain")
+                return
+            except (SyntaxError, ValueError) as error:
+                self.send(HTTPStatus.BAD_REQUEST, f"{str(error).splitlines()[0] if str(error) else error}\n".encode(), "text/plain")
                 return
             self.send(HTTPStatus.OK, body, media)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def refuse_update(self) -> None:
+            self.send(HTTPStatus.FORBIDDEN, b"read-only: this endpoint answers queries, never updates\n", "text/plain")
+
+        def do_OPTIONS(self) -> None:  # noqa: N802 - http.server's naming; a browser's CORS preflight
+            self.send(HTTPStatus.NO_CONTENT, b"", "text/plain")
+
+        def do_GET(self) -> None:  # noqa: N802
             url = urllib.parse.urlsplit(self.path)
+            form = urllib.parse.parse_qs(url.query)
             if url.path in ("/", "/index.html"):
                 self.send(HTTPStatus.OK, page().encode(), "text/html; charset=utf-8")
             elif url.path in ("/sparql", "/query"):
-                self.answer(urllib.parse.parse_qs(url.query).get("query", [None])[0])
+                if "update" in form:
+                    self.refuse_update()
+                    return
+                self.answer(form.get("query", [None])[0], form.get("default-graph-uri", []), form.get("named-graph-uri", []))
             else:
                 self.send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
 
         def do_POST(self) -> None:  # noqa: N802
             url = urllib.parse.urlsplit(self.path)
-            if url.path not in ("/sparql", "/query"):
-                self.send(HTTPStatus.METHOD_NOT_ALLOWED, b"read-only: only queries are answered\n", "text/plain")
+            kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8", errors="replace")
+            form = urllib.parse.parse_qs(url.query)
+            if kind == "application/x-www-form-urlencoded":
+                form = {**form, **urllib.parse.parse_qs(body)}
+            if url.path == "/update" or kind == "application/sparql-update" or "update" in form:
+                self.refuse_update()
                 return
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
-            kind = self.headers.get("Content-Type", "")
-            query = body if kind.startswith("application/sparql-query") else urllib.parse.parse_qs(body).get("query", [None])[0]
-            self.answer(query)
+            if url.path not in ("/sparql", "/query"):
+                self.send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+                return
+            query = body if kind == "application/sparql-query" else form.get("query", [None])[0]
+            self.answer(query, form.get("default-graph-uri", []), form.get("named-graph-uri", []))
+
+        do_PUT = do_DELETE = do_PATCH = refuse_update  # noqa: N815 - the Graph Store methods: read-only
 
     return Handler
+
+
+class NotAcceptable(Exception):
+    def __init__(self, offered: Mapping[str, object]):
+        super().__init__(f"not acceptable: this answer comes as {', '.join(offered)}")
 
 
 def serve(location: Path, host: str = "127.0.0.1", port: int = 7879) -> ThreadingHTTPServer:
@@ -114,11 +186,15 @@ def serve(location: Path, host: str = "127.0.0.1", port: int = 7879) -> Threadin
     return ThreadingHTTPServer((host, port), handler_for(store))
 
 
-def credentials() -> str | None:
+def opener(url: str) -> urllib.request.OpenerDirector:
+    """An opener that answers a server's request for credentials, Basic or Digest, from
+    SENDKG_USER and SENDKG_PASSWORD; without them, a plain one."""
     user, password = os.environ.get("SENDKG_USER"), os.environ.get("SENDKG_PASSWORD")
     if not user:
-        return None
-    return "Basic " + base64.b64encode(f"{user}:{password or ''}".encode()).decode()
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, user, password or "")
+    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords))
 
 
 def load(shared: Graph, parts: Mapping[URIRef, bytes], endpoint: str, timeout: float = 30.0) -> dict[str, int]:
@@ -126,26 +202,55 @@ def load(shared: Graph, parts: Mapping[URIRef, bytes], endpoint: str, timeout: f
     endpoint. Returns triples sent per graph IRI."""
     sent = {}
     for identifier, body in graphs_in_order(ntriples(shared), parts):
-        put(endpoint, str(identifier), body, timeout)
+        request(endpoint, "PUT", timeout, graph=str(identifier), body=body)
         sent[str(identifier)] = body.count(b"\n")
     return sent
 
 
-def put(endpoint: str, graph_iri: str, body: bytes, timeout: float) -> None:
-    url = f"{endpoint}{'&' if '?' in endpoint else '?'}graph={urllib.parse.quote(graph_iri, safe='')}"
-    request = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": "application/n-triples"})
-    auth = credentials()
-    if auth:
-        request.add_header("Authorization", auth)
+def prune_graphs(kept: set[str], endpoint: str, query_endpoint: str | None = None, timeout: float = 30.0) -> list[str]:
+    """Delete the graphs sendkg wrote to the server that are not in `kept`: those whose IRI is
+    sendkg's shared graph's or starts with it (no other graph is touched). The server's graphs are
+    listed through its SPARQL query endpoint (by default the Graph Store URL with /store as /query,
+    as Oxigraph's server has them)."""
+    if query_endpoint is None:
+        if not endpoint.rstrip("/").endswith("/store"):
+            raise LoadError(f"--prune needs --query-endpoint: cannot tell the query URL from {endpoint}")
+        query_endpoint = endpoint.rstrip("/")[: -len("store")] + "query"
+    listing = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    answer = request(query_endpoint, "GET", timeout, query=listing, accept="application/sparql-results+json")
+    present = {row["g"]["value"] for row in json.loads(answer)["results"]["bindings"]}
+    ours = sorted(g for g in present if g == OWN_GRAPHS or g.startswith(OWN_GRAPHS + "/"))
+    gone = [g for g in ours if g not in kept]
+    for graph in gone:
+        request(endpoint, "DELETE", timeout, graph=graph)
+    return gone
+
+
+def request(url: str, method: str, timeout: float, body: bytes | None = None, accept: str | None = None, **params: str) -> bytes:
+    """One HTTP request, with credentials if the server asks; a failure is a one-line `LoadError`."""
+    target = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params)}" if params else url
+    headers = {"Content-Type": "application/n-triples"} if body is not None else {}
+    if accept:
+        headers["Accept"] = accept
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
+        with opener(url).open(urllib.request.Request(target, data=body, method=method, headers=headers), timeout=timeout) as response:
+            return response.read()
     except urllib.error.HTTPError as error:
-        raise LoadError(f"{endpoint} refused graph {graph_iri}: HTTP {error.code} {error.reason}") from None
+        graph = f" graph {params['graph']}" if "graph" in params else ""
+        action = "refused" if method == "PUT" else f"refused {method}"
+        raise LoadError(f"{url} {action}{graph}: HTTP {error.code} {error.reason}") from None
     except (TimeoutError, socket.timeout):
-        raise LoadError(f"{endpoint} did not answer within {timeout:g} s") from None
+        raise LoadError(f"{url} did not answer within {timeout:g} s") from None
     except urllib.error.URLError as error:
         reason = error.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise LoadError(f"{endpoint} did not answer within {timeout:g} s") from None
-        raise LoadError(f"cannot reach {endpoint}: {getattr(reason, 'strerror', None) or reason}") from None
+            raise LoadError(f"{url} did not answer within {timeout:g} s") from None
+        raise LoadError(f"cannot reach {url}: {getattr(reason, 'strerror', None) or reason}") from None
+    except (ConnectionError, http_client_errors()) as error:
+        raise LoadError(f"{url} closed the connection ({type(error).__name__})") from None
+
+
+def http_client_errors() -> type[Exception]:
+    import http.client
+
+    return http.client.HTTPException

@@ -1,8 +1,9 @@
 """An embedded, persistent triple store (pyoxigraph, the Oxigraph engine) that `sendkg build
 --store` fills and `sendkg query --store` reads, so queries do not re-parse Turtle.
 
-The store holds the same named graphs as the N-Quads output: one per document, the official
-statistics, and the shared graph; queries see their union.
+The store holds the same named graphs as the TriG and N-Quads outputs and a `sendkg load`: one per
+document, the official statistics, and the shared graph `https://w3id.org/sendkg/graph`; its
+default graph is empty, and queries see the union of the named graphs as their default graph.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from .query import Table, query_text
-from .write import digests, format_for, in_graph, write_atomic
-
+from .query import Answer, QueryError, Result, Table, Triples, load_query
+from .write import DEFAULT_GRAPH, digests, format_for, in_graph, write_atomic
 
 DIGESTS = "sendkg-graphs.json"  # beside Oxigraph's own files: what each named graph held when loaded
-SHARED = ""  # the default graph's entry there
+SHARED = str(DEFAULT_GRAPH)
 
 
 def fill(path: Path, shared: bytes, parts: Mapping[URIRef, bytes]) -> int:
@@ -42,8 +42,11 @@ def fill(path: Path, shared: bytes, parts: Mapping[URIRef, bytes]) -> int:
     if loaded.get(SHARED) != wanted[SHARED]:
         if SHARED in loaded:  # forgotten first: a load cut short is then redone next time
             remember(digests_file, {k: v for k, v in loaded.items() if k != SHARED})
-        store.clear_graph(ox.DefaultGraph())
-        store.bulk_load(shared, ox.RdfFormat.N_TRIPLES)
+        store.clear_graph(ox.DefaultGraph())  # where stores made before the shared graph was named kept it
+        shared_graph = ox.NamedNode(SHARED)
+        if store.contains_named_graph(shared_graph):
+            store.remove_graph(shared_graph)
+        store.bulk_load(in_graph(shared, DEFAULT_GRAPH), ox.RdfFormat.N_QUADS)
     new = [i for i in sorted(parts) if not store.contains_named_graph(ox.NamedNode(str(i)))]
     for quads in in_runs(new, parts):
         store.bulk_load(quads, ox.RdfFormat.N_QUADS)
@@ -75,10 +78,6 @@ def in_runs(identifiers: list[URIRef], parts: Mapping[URIRef, bytes]) -> Iterato
         yield b"".join(pending)
 
 
-def term(value: str) -> ox.NamedNode | ox.Literal:
-    return ox.NamedNode(value) if value.startswith(("http://", "https://")) else ox.Literal(value)
-
-
 OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
 
 
@@ -91,20 +90,40 @@ def open_store(location: Path) -> ox.Store:
         return ox.Store.read_only(str(location))
     fmt = OXIGRAPH_FORMATS.get(format_for(location))
     if fmt is None:
-        raise ValueError(f"{location}: a store folder or a TriG, N-Quads, Turtle or N-Triples file")
+        raise ValueError(f"{location}: not a store folder, nor a TriG, N-Quads, Turtle or N-Triples file")
     store = ox.Store()
-    store.bulk_load(path=str(location), format=fmt)
+    try:
+        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            store.bulk_load(path=str(location), format=fmt)
+        else:  # one graph: the shared graph, as a build would have named it
+            store.bulk_load(path=str(location), format=fmt, to_graph=ox.NamedNode(SHARED))
+    except (SyntaxError, ValueError) as error:
+        raise ValueError(f"{location}: not a readable graph ({str(error).splitlines()[0]})") from None
+    if not len(store):
+        raise ValueError(f"{location}: holds no triples")
     return store
 
 
 def run(location: Path | ox.Store, query: str, params: dict[str, str] | None = None) -> Table:
-    """A bundled query's name, a .rq file or SPARQL, answered by the store (read-only): an open
-    store, or a location for `open_store`."""
+    """A SELECT query's rows (a bundled query's name, a .rq file or SPARQL), answered by the
+    store, read-only: an open store, or a location for `open_store`."""
+    result = answer(location, query, params)
+    if not isinstance(result, Table):
+        raise QueryError("not a SELECT query: use `answer` for ASK, CONSTRUCT and DESCRIBE")
+    return result
+
+
+def answer(location: Path | ox.Store, query: str, params: dict[str, str] | None = None) -> Result:
+    """Any query form, answered by the store over the union of its graphs."""
     store = location if isinstance(location, ox.Store) else open_store(location)
-    substitutions = {ox.Variable(name): term(value) for name, value in (params or {}).items()}
-    solutions = store.query(query_text(query), use_default_graph_as_union=True, substitutions=substitutions)
-    columns = tuple(v.value for v in solutions.variables)
+    results = store.query(load_query(query).bound(params), use_default_graph_as_union=True)
+    if isinstance(results, ox.QueryBoolean):
+        return Answer(bool(results))
+    if isinstance(results, ox.QueryTriples):
+        lines = ox.serialize(results, format=ox.RdfFormat.N_TRIPLES).splitlines()
+        return Triples(b"".join(line + b"\n" for line in sorted(set(lines)) if line))
+    columns = tuple(v.value for v in results.variables)
     # Oxigraph writes the rows as CSV (each term's text) far faster than Python reads them term by term.
-    rows = csv.reader(io.StringIO(solutions.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8"), newline=""))
+    rows = csv.reader(io.StringIO(results.serialize(format=ox.QueryResultsFormat.CSV).decode("utf-8"), newline=""))
     next(rows, None)  # the header: the columns above
     return Table(columns, tuple(map(tuple, rows)))

@@ -164,27 +164,50 @@ def trig(prefixes: dict[str, str], graphs: Iterable[tuple[URIRef, bytes]]) -> by
     return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
+class GraphFileError(ValueError):
+    """A graph file that cannot be read: the message names it and says why, in one line."""
+
+
 def write_atomic(data: bytes, path: Path) -> None:
+    """Write to a temporary file beside `path`, then rename it into place: a reader sees the old
+    file or the new one, never half of one. The file gets the mode a new file gets (the umask's)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temporary, 0o666 & ~umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
+def umask() -> int:
+    """The process's umask, read without changing it where Linux says it (/proc), so threads
+    writing at the same moment never see it altered."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write(graph: Graph, path: Path, fmt: str = "turtle", named: dict[URIRef, Graph] | None = None) -> None:
     write_atomic(serialise(graph, fmt, named), path)
 
 
-def format_for(path: Path) -> str:
-    return {".ttl": "turtle", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld", ".trig": "trig", ".nq": "nq"}.get(
-        Path(path).suffix.lower(), "turtle"
-    )
+EXTENSIONS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld", ".trig": "trig", ".nq": "nq"}
+
+
+def format_for(path: Path, strict: bool = False) -> str | None:
+    """The format a file's extension names; Turtle for any other, or None when `strict`."""
+    return EXTENSIONS.get(Path(path).suffix.lower(), None if strict else "turtle")
 
 
 def load(path: Path) -> Graph:
@@ -192,14 +215,44 @@ def load(path: Path) -> Graph:
     return union(*load_dataset(path))
 
 
+def load_for_query(path: Path) -> Dataset:
+    """A graph file as an rdflib dataset whose default graph is the union of its named graphs, laid
+    out as everywhere else: the shared graph as `DEFAULT_GRAPH` and one named graph per document
+    (a file of one graph is all shared graph), so `GRAPH ?g { … }` means the same in every engine."""
+    shared, parts = load_dataset(path)
+    dataset = Dataset(default_union=True)
+    for prefix, namespace in shared.namespaces():
+        dataset.bind(prefix, namespace)
+    shared_graph = dataset.graph(DEFAULT_GRAPH)
+    shared_graph += shared
+    for identifier, part in parts.items():
+        dataset.graph(identifier).parse(data=part, format="nt")
+    return dataset
+
+
 def load_dataset(path: Path) -> tuple[Graph, dict[URIRef, bytes]]:
     """A graph file as a build keeps it: (the shared graph, the named graphs as sorted N-Triples).
     TriG and N-Quads keep their named graphs apart; the graph written as the shared one, a file's
-    default graph, or the whole of any other format is the shared graph."""
+    default graph, or the whole of any other format is the shared graph. A file that is not
+    such a graph is a `GraphFileError`."""
+    try:
+        return read_dataset(path)
+    except GraphFileError:
+        raise
+    except OSError as error:
+        raise GraphFileError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except Exception as error:  # what each of rdflib's parsers raises for a broken or foreign file
+        reason = " ".join(str(error).split())[:160] or type(error).__name__
+        raise GraphFileError(f"{path}: not a readable {format_for(path)} graph ({reason})") from None
+
+
+def read_dataset(path: Path) -> tuple[Graph, dict[URIRef, bytes]]:
     fmt = FORMATS[format_for(path)]
     shared: Graph = Graph()
     if fmt not in ("trig", "nquads"):
         shared.parse(path, format=fmt)
+        if not len(shared):
+            raise GraphFileError(f"{path}: holds no triples")
         return shared, {}
     dataset = Dataset()
     dataset.parse(path, format=fmt)
@@ -213,4 +266,6 @@ def load_dataset(path: Path) -> tuple[Graph, dict[URIRef, bytes]]:
             shared += part
         else:
             parts[part.identifier] = ntriples(part)
+    if not len(shared) and not parts:
+        raise GraphFileError(f"{path}: holds no triples")
     return shared, parts

@@ -24,7 +24,7 @@ from cogapp import Cog
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-PROLOGUE = "from tests.docs import acceptance, console, organisations, output"
+PROLOGUE = "from tests.docs import acceptance, console, include, organisations, output, query_columns"
 
 
 ONE_LINE = re.compile(r'\[\[\[cog console\("(.+?)"\)\]\]\]')
@@ -94,6 +94,31 @@ def organisations(measure: str) -> None:
         )
     else:
         cog.outl(train.held_out_table() if measure == "held-out" else train.cross_validated_table())
+
+
+def query_columns() -> None:
+    """A Markdown table of the bundled queries: the columns each gives over the built graph (run
+    with its example values), and the parameters it declares."""
+    import cog
+
+    from sendkg.query import bundled, load_query
+    from sendkg.store import open_store, run
+
+    store = open_store(ROOT / "output" / "sendkg.ttl")
+    cog.outl("| query | columns | parameters |")
+    cog.outl("|---|---|---|")
+    for name in bundled():
+        query = load_query(name)
+        columns = ", ".join(run(store, name, query.example).columns)
+        parameters = ", ".join(f"`{p.name}`{' (required)' if p.required else ''}" for p in query.parameters) or "–"
+        cog.outl(f"| `{name}` | {columns} | {parameters} |")
+
+
+def include(path: str) -> None:
+    """A Markdown file another command writes (e.g. `make interop`'s table), as it stands."""
+    import cog
+
+    cog.out((ROOT / path).read_text(encoding="utf-8"))
 
 
 def cog_arguments(*options: str) -> list[str]:

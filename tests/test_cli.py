@@ -16,12 +16,12 @@ from tests.conftest import LETTERS
 
 COLUMNS = {
     "inspections": "document,area,framework,kind,start,end,letter_date,previous_start,previous_end,outcome,lead_inspector",
-    "inspection-team": "document,name,role,body",
-    "addressees": "document,name,role,organisation",
-    "health-bodies": "document,name",
-    "organisations": "document,name,type",
-    "findings": "document,section,polarity,text",
-    "significant-weaknesses": "document,text,progress",
+    "inspection-team": "document,area,name,role,role_kind,body,lead",
+    "addressees": "document,area,name,role,organisation",
+    "health-bodies": "document,area,name",
+    "organisations": "document,area,name,type",
+    "findings": "document,area,section,polarity,text",
+    "significant-weaknesses": "document,area,text,progress",
 }
 
 
@@ -96,12 +96,21 @@ def test_query_accepts_a_file_or_inline_sparql(runner, graph_file, tmp_path):
     assert int(json.loads(by_file.stdout)[0]["n"]) > 200
 
 
-def test_a_parameter_is_bound_as_a_literal_not_spliced(runner, graph_file):
-    query = "PREFIX sk: <https://w3id.org/sendkg/ontology#> SELECT ?document WHERE { ?d sk:fileName ?document . FILTER(?document = ?wanted) }"
-    ok = runner.invoke(main, ["query", query, "--graph", str(graph_file), "--format", "csv", "--param", "wanted=st-helens-2018.txt"])
-    assert ok.stdout.splitlines() == ["document", "st-helens-2018.txt"]
-    hostile = runner.invoke(main, ["query", query, "--graph", str(graph_file), "--format", "csv", "--param", 'wanted=x" || true || "'])
-    assert hostile.stdout.splitlines() == ["document"]
+AD_HOC = """# param wanted text document: a file name
+SELECT ?document WHERE { VALUES (?wanted) { (UNDEF) } ?d sk:fileName ?document . FILTER(?document = ?wanted) }"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_an_ad_hoc_query_declares_its_parameters_and_a_value_is_bound_as_a_literal(runner, graph_file, engine):
+    def run(*params):
+        args = ["query", AD_HOC, "--graph", str(graph_file), "--engine", engine, "--format", "csv"]
+        return runner.invoke(main, args + [a for p in params for a in ("--param", p)])
+
+    assert run("wanted=st-helens-2018.txt").stdout.splitlines() == ["document", "st-helens-2018.txt"]
+    assert run('wanted=x" || true || "').stdout.splitlines() == ["document"]
+    misspelled = run("wantd=st-helens-2018.txt")
+    assert misspelled.exit_code == 1
+    assert "unknown parameter wantd for this query (its parameters: wanted)" in misspelled.stderr
 
 
 def test_an_unknown_query_is_a_one_line_error(runner, graph_file):
@@ -179,3 +188,102 @@ def test_the_same_bytes_whatever_the_number_of_jobs(runner, tmp_path):
     assert runner.invoke(main, ["build", str(LETTERS), "-o", str(one), "-q"]).exit_code == 0
     assert runner.invoke(main, ["build", str(LETTERS), "-o", str(two), "-q", "--jobs", "2"]).exit_code == 0
     assert one.read_bytes() == two.read_bytes()
+
+
+def bad_graph_files(folder):
+    (folder / "missing.ttl").unlink(missing_ok=True)
+    (folder / "truncated.ttl").write_text("@prefix sk: <https://w3id.org/sendkg/ontology#> .\n<urn:a> sk:fileName \"x", encoding="utf-8")
+    (folder / "notes.ttl").write_text("These are my notes, not a graph.\n", encoding="utf-8")
+    (folder / "binary.trig").write_bytes(bytes(range(256)) * 4)
+    (folder / "empty.nq").write_bytes(b"")
+    return ["missing.ttl", "truncated.ttl", "notes.ttl", "binary.trig", "empty.nq"]
+
+
+COMMANDS_THAT_READ_A_GRAPH = {
+    "validate": lambda path, out: ["validate", str(path)],
+    "network": lambda path, out: ["network", "--graph", str(path), "-o", str(out)],
+    "report": lambda path, out: ["report", "--graph", str(path), "-o", str(out / "report.html")],
+    "query-oxigraph": lambda path, out: ["query", "inspections", "--graph", str(path)],
+    "query-rdflib": lambda path, out: ["query", "inspections", "--graph", str(path), "--engine", "rdflib"],
+    "load": lambda path, out: ["load", "--endpoint", "http://127.0.0.1:9/store", "--graph", str(path)],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS_THAT_READ_A_GRAPH))
+def test_a_graph_file_that_cannot_be_read_is_one_line_naming_it(runner, tmp_path, command):
+    out = tmp_path / "out"
+    for name in bad_graph_files(tmp_path):
+        result = runner.invoke(main, COMMANDS_THAT_READ_A_GRAPH[command](tmp_path / name, out))
+        assert result.exit_code != 0, (command, name)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and name in lines[0] and lines[0].startswith("Error: "), (command, name, result.stderr)
+        assert "Traceback" not in result.output + result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_load_refuses_a_file_of_one_graph_rather_than_merge_every_document_into_one(runner, graph_file):
+    result = runner.invoke(main, ["load", "--endpoint", "http://127.0.0.1:9/store", "--graph", str(graph_file)])
+    assert result.exit_code == 1
+    assert "one graph only; load the TriG or N-Quads" in result.stderr
+
+
+def test_a_path_that_does_not_exist_is_said_to_be_missing(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(tmp_path / "nope"), "-o", str(tmp_path / "g.ttl")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {tmp_path / 'nope'}: no such file or folder"
+
+
+def test_an_output_of_unknown_format_is_refused_before_anything_is_built(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(tmp_path / "x.xml")])
+    assert result.exit_code == 1
+    assert "x.xml: unknown graph format '.xml'" in result.stderr
+    assert not (tmp_path / "x.xml").exists()
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_ask_construct_and_describe_from_the_command_line(runner, graph_file, engine):
+    def run(query, *options):
+        result = runner.invoke(main, ["query", query, "--graph", str(graph_file), "--engine", engine, *options])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert run("ASK { ?i a sk:Inspection }") == "true\n"
+    assert json.loads(run("ASK { ?i a sk:Nothing }", "--format", "json"))["boolean"] is False
+    construct = "CONSTRUCT { ?a rdfs:label ?l } WHERE { ?a a sk:LocalArea ; rdfs:label ?l }"
+    as_nt = run(construct, "--format", "nt")
+    assert as_nt.splitlines() and all(line.endswith(" .") for line in as_nt.splitlines())
+    as_turtle = run(construct)
+    assert "@prefix rdfs:" in as_turtle
+    from rdflib import Graph
+
+    assert len(Graph().parse(data=as_turtle, format="turtle")) == len(as_nt.splitlines())
+    assert "<https://w3id.org/sendkg/id/area/e06000006>" in run("DESCRIBE <https://w3id.org/sendkg/id/area/e06000006>", "--format", "nt")
+    rows_as_graph = runner.invoke(main, ["query", "inspections", "--graph", str(graph_file), "--engine", engine, "--format", "nt"])
+    assert rows_as_graph.exit_code == 1 and "for CONSTRUCT and DESCRIBE queries" in rows_as_graph.stderr
+
+
+def test_help_loads_none_of_the_heavy_libraries():
+    """`sendkg --help` stays quick because the commands import the library only when they run."""
+    import subprocess
+    import sys
+
+    heavy = ("spacy", "rdflib", "pyshacl", "pyoxigraph", "networkx", "pypdfium2")
+    probe = (
+        "import sys\nfrom click.testing import CliRunner\nfrom sendkg.cli import main\n"
+        "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip() == ""
+
+
+@pytest.mark.parametrize("mask,mode", [(0o022, 0o644), (0o077, 0o600)])
+def test_files_are_written_with_the_users_umask(runner, tmp_path, mask, mode):
+    import os
+
+    previous = os.umask(mask)
+    try:
+        out = tmp_path / "graph.ttl"
+        assert runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(out), "-q"]).exit_code == 0
+    finally:
+        os.umask(previous)
+    assert out.stat().st_mode & 0o777 == mode

@@ -16,9 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from click.testing import CliRunner
+
+from sendkg.cli import main
+from sendkg.query import bundled, load_query
 from sendkg.server import LoadError, load, serve
-from sendkg.store import fill
-from sendkg.write import serialise_parts, write_atomic
+from sendkg.store import fill, open_store
+from sendkg.store import run as store_run
+from sendkg.write import DEFAULT_GRAPH, serialise_parts, write_atomic
 
 
 def free_port() -> int:
@@ -117,3 +122,203 @@ def test_serve_answers_a_sparql_query_over_http(corpus_build, tmp_path, location
     finally:
         server.shutdown()
         server.server_close()
+
+
+def http(url: str, data: bytes | None = None, method: str | None = None, **headers: str):
+    """(status, headers, body) of one request, an HTTP error status included."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def quads_of(store) -> set[tuple[str, ...]]:
+    return {tuple(q.value for q in (quad.subject, quad.predicate, quad.graph_name)) + (str(quad.object),) for quad in store}
+
+
+def served_quads(query_url: str) -> set[tuple[str, ...]]:
+    answer = sparql(query_url, ALL_QUADS)
+    terms = []
+    for row in answer["results"]["bindings"]:
+        value = row["o"]
+        if value["type"] == "uri":
+            obj = f"<{value['value']}>"
+        else:
+            text = json.dumps(value["value"], ensure_ascii=False)
+            obj = f"{text}@{value['xml:lang']}" if "xml:lang" in value else f"{text}^^<{value.get('datatype', 'http://www.w3.org/2001/XMLSchema#string')}>"
+        terms.append((row["s"]["value"], row["p"]["value"], row["g"]["value"], obj))
+    return set(terms)
+
+
+def canonical(quads: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """Objects written one way whoever wrote them (a plain literal is an xsd:string)."""
+    import pyoxigraph as ox
+
+    out = set()
+    for s, p, g, o in quads:
+        term = next(ox.parse(f"<urn:s> <urn:p> {o} .".encode(), format=ox.RdfFormat.N_TRIPLES)).object
+        out.add((s, p, g, str(term)))
+    return out
+
+
+def test_the_store_the_trig_the_nquads_and_a_load_into_a_real_server_hold_the_same_quads(corpus_build, oxigraph_server, tmp_path):
+    """One layout everywhere: the shared graph named <https://w3id.org/sendkg/graph>, one named graph
+    per document and one for the official statistics, nothing in the default graph."""
+    fill(tmp_path / "store", corpus_build.shared_lines, corpus_build.parts)
+    for fmt in ("trig", "nq"):
+        write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, fmt), tmp_path / f"sendkg.{fmt}")
+    result = CliRunner().invoke(main, ["load", "--endpoint", f"{oxigraph_server}/store", "--graph", str(tmp_path / "sendkg.trig")])
+    assert result.exit_code == 0, result.output
+    store = quads_of(open_store(tmp_path / "store"))
+    assert quads_of(open_store(tmp_path / "sendkg.trig")) == store
+    assert quads_of(open_store(tmp_path / "sendkg.nq")) == store
+    assert canonical(served_quads(f"{oxigraph_server}/query")) == canonical(store)
+    graphs = {g for _, _, g, _ in store}
+    assert str(DEFAULT_GRAPH) in graphs and len(graphs) == len(corpus_build.parts) + 1
+    empty_default = sparql(f"{oxigraph_server}/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert empty_default["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+@pytest.mark.parametrize("name", sorted(bundled()))
+def test_every_bundled_query_answers_the_same_from_a_server_after_a_load(corpus_build, loaded_server, name):
+    """The text `sendkg query` runs, sent unchanged to Oxigraph's server with the union of the named
+    graphs as the default graph, gives the embedded store's rows."""
+    query_url, store = loaded_server
+    text = load_query(name).bound(load_query(name).example)
+    status, _, body = http(f"{query_url}?{urllib.parse.urlencode({'query': text, 'union-default-graph': ''})}", Accept="text/csv")
+    assert status == 200, body
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+    expected = store_run(store, name, load_query(name).example)
+    assert tuple(rows[0]) == expected.columns
+    assert sorted(map(tuple, rows[1:])) == sorted(expected.rows)
+
+
+@pytest.fixture(scope="module")
+def loaded_server(corpus_build, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("served")
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(port)
+        load(corpus_build.shared, corpus_build.parts, f"http://127.0.0.1:{port}/store")
+        fill(folder / "store", corpus_build.shared_lines, corpus_build.parts)
+        yield f"http://127.0.0.1:{port}/query", open_store(folder / "store")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_prune_removes_only_the_graphs_sendkg_wrote_that_the_new_build_no_longer_has(corpus_build, oxigraph_server, tmp_path):
+    other = "https://example.org/someone-elses-graph"
+    status, _, _ = http(f"{oxigraph_server}/store?graph={other}", b"<urn:a> <urn:b> <urn:c> .\n", "PUT", **{"Content-Type": "application/n-triples"})
+    assert status in (201, 204)
+    load(corpus_build.shared, corpus_build.parts, f"{oxigraph_server}/store")
+    kept = dict(sorted(corpus_build.parts.items())[: len(corpus_build.parts) // 2])
+    smaller = tmp_path / "smaller.trig"
+    write_atomic(serialise_parts(corpus_build.shared, kept, "trig"), smaller)
+    result = CliRunner().invoke(main, ["load", "--endpoint", f"{oxigraph_server}/store", "--graph", str(smaller), "--prune"])
+    assert result.exit_code == 0, result.output
+    assert f"removed {len(corpus_build.parts) - len(kept)} graphs no longer built" in result.stdout
+    listed = sparql(f"{oxigraph_server}/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    graphs = {row["g"]["value"] for row in listed["results"]["bindings"]}
+    assert graphs == {str(g) for g in kept} | {str(DEFAULT_GRAPH), other}
+
+
+@pytest.fixture(scope="module")
+def endpoint(corpus_build, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("endpoint")
+    fill(folder / "store", corpus_build.shared_lines, corpus_build.parts)
+    port = free_port()
+    server = serve(folder / "store", "127.0.0.1", port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+CONSTRUCT = "CONSTRUCT { ?a rdfs:label ?l } WHERE { ?a a sk:LocalArea ; rdfs:label ?l }"
+
+
+@pytest.mark.parametrize(
+    "accept,media,rdflib_format",
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml;q=0.9, text/html", "application/rdf+xml", "xml"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("*/*", "text/turtle", "turtle"),
+    ],
+)
+def test_the_server_answers_construct_in_the_format_asked(endpoint, accept, media, rdflib_format):
+    from rdflib import Graph
+
+    status, headers, body = http(f"{endpoint}/sparql?{urllib.parse.urlencode({'query': CONSTRUCT})}", Accept=accept)
+    assert status == 200 and headers["Content-Type"] == media
+    assert len(Graph().parse(data=body, format=rdflib_format)) > 100
+
+
+def test_the_server_answers_ask_and_describe(endpoint):
+    status, _, body = http(f"{endpoint}/sparql", urllib.parse.urlencode({"query": "ASK { ?i a sk:Inspection }"}).encode(), "POST",
+                           Accept="application/sparql-results+json", **{"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and json.loads(body)["boolean"] is True
+    describe = "DESCRIBE <https://w3id.org/sendkg/id/area/e06000006>"
+    status, headers, body = http(f"{endpoint}/sparql", describe.encode(), "POST", Accept="application/n-triples", **{"Content-Type": "application/sparql-query"})
+    assert status == 200 and b"<https://w3id.org/sendkg/id/area/e06000006>" in body
+    status, _, body = http(f"{endpoint}/sparql?{urllib.parse.urlencode({'query': CONSTRUCT})}", Accept="text/csv")
+    assert status == 406
+
+
+def test_the_server_honours_default_and_named_graph_uris(endpoint, corpus_build):
+    count = "SELECT (COUNT(?f) AS ?n) WHERE { ?f a sk:Finding }"
+
+    def findings(**dataset):
+        params = urllib.parse.urlencode({"query": count, **dataset})
+        answer = json.loads(http(f"{endpoint}/sparql?{params}", Accept="application/sparql-results+json")[2])
+        return int(answer["results"]["bindings"][0]["n"]["value"])
+
+    document = sorted(corpus_build.parts)[0]
+    everywhere = findings()
+    only_shared = findings(**{"default-graph-uri": str(DEFAULT_GRAPH)})
+    one_document = findings(**{"default-graph-uri": str(document)})
+    assert everywhere > one_document > 0 and only_shared == 0
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    params = urllib.parse.urlencode({"query": graphs, "named-graph-uri": [str(document), str(DEFAULT_GRAPH)]}, doseq=True)
+    rows = json.loads(http(f"{endpoint}/sparql?{params}", Accept="application/sparql-results+json")[2])["results"]["bindings"]
+    assert {row["g"]["value"] for row in rows} == {str(document), str(DEFAULT_GRAPH)}
+
+
+@pytest.mark.parametrize(
+    "method,path,data,content_type",
+    [
+        ("POST", "/sparql", b"update=CLEAR%20ALL", "application/x-www-form-urlencoded"),
+        ("POST", "/sparql", b"CLEAR ALL", "application/sparql-update"),
+        ("POST", "/update", b"update=CLEAR%20ALL", "application/x-www-form-urlencoded"),
+        ("GET", "/sparql?update=CLEAR%20ALL", None, ""),
+        ("PUT", "/sparql?graph=urn:g", b"<urn:a> <urn:b> <urn:c> .", "application/n-triples"),
+        ("DELETE", "/sparql?graph=urn:g", None, ""),
+    ],
+)
+def test_an_update_is_refused_as_read_only(endpoint, method, path, data, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    status, _, body = http(f"{endpoint}{path}", data, method, **headers)
+    assert status == 403 and b"read-only" in body
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(sparql(f"{endpoint}/sparql", count)["results"]["bindings"][0]["n"]["value"]) > 1000
+
+
+def test_the_server_sends_cors_headers_for_browser_clients(endpoint):
+    status, headers, _ = http(f"{endpoint}/sparql", None, "OPTIONS", Origin="https://example.org", **{"Access-Control-Request-Method": "POST"})
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == "*" and "POST" in headers["Access-Control-Allow-Methods"]
+    status, headers, _ = http(f"{endpoint}/sparql?{urllib.parse.urlencode({'query': 'ASK {}'})}", Origin="https://example.org")
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"

@@ -6,13 +6,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDFS, Graph, Literal, URIRef
 
-from sendkg.query import bundled
+from sendkg.query import bundled, load_query
 from sendkg.query import run as rdflib_run
 from sendkg.store import fill, open_store
 from sendkg.store import run as store_run
 from sendkg.write import ntriples, serialise_parts, write_atomic
 
-PARAMS = {"areas-by-theme": {"theme": "local-offer"}, "compare-areas": {"area_a": "Halton", "area_b": "Worcestershire"}}
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +23,7 @@ def store(corpus_build, tmp_path_factory):
 
 @pytest.mark.parametrize("name", sorted(set(bundled()) - {"numbers"}))
 def test_every_bundled_query_answers_the_same_from_the_store(corpus_build, store, name):
-    params = PARAMS.get(name, {})
+    params = load_query(name).example
     expected = rdflib_run(corpus_build.graph, name, params)
     found = store_run(store, name, params)
     assert found.columns == expected.columns
@@ -42,7 +41,7 @@ def test_a_trig_file_loaded_into_memory_answers_as_the_store_does(corpus_build, 
     memory = open_store(path)
     assert len(memory) == len(open_store(store))
     for name in ("inspections", "findings", "areas-by-theme"):
-        assert sorted(store_run(memory, name, PARAMS.get(name)).rows) == sorted(store_run(store, name, PARAMS.get(name)).rows)
+        assert sorted(store_run(memory, name, load_query(name).example).rows) == sorted(store_run(store, name, load_query(name).example).rows)
 
 
 def test_a_file_that_is_no_graph_cannot_be_opened_as_a_store(tmp_path):

@@ -1,0 +1,167 @@
+"""Bundled and ad-hoc queries: parameters that filter, every query form, the same prefixes and the
+same rows whether rdflib or Oxigraph answers, and an ontology that answers plain questions."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from sendkg.query import QueryError, Table, Triples, bundled, load_query
+from sendkg.query import answer as rdflib_answer
+from sendkg.store import answer as oxigraph_answer
+from sendkg.store import open_store
+from sendkg.write import load_for_query, serialise_parts, write_atomic
+
+
+@pytest.fixture(scope="module")
+def engines(corpus_build, tmp_path_factory):
+    """The same TriG file answered by rdflib and by an in-memory Oxigraph store."""
+    path = tmp_path_factory.mktemp("trig") / "sendkg.trig"
+    write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, "trig"), path)
+    dataset, store = load_for_query(path), open_store(path)
+    return {
+        "rdflib": lambda query, params=None: rdflib_answer(dataset, query, params),
+        "oxigraph": lambda query, params=None: oxigraph_answer(store, query, params),
+    }
+
+
+ENGINES = ["rdflib", "oxigraph"]
+
+
+def column(table: Table, name: str) -> list[str]:
+    index = table.columns.index(name)
+    return [row[index] for row in table.rows]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_bound_outcome_returns_only_inspections_with_that_outcome(engines, engine):
+    everything = engines[engine]("inspections")
+    positive = engines[engine]("inspections", {"outcome": "positive"})
+    assert set(column(positive, "outcome")) == {"positive"}
+    assert sorted(positive.rows) == sorted(r for r in everything.rows if r[everything.columns.index("outcome")] == "positive")
+    assert 0 < len(positive.rows) < len(everything.rows)
+
+
+def declared_parameters():
+    for name in sorted(bundled()):
+        for parameter in load_query(name).parameters:
+            if not parameter.required:
+                yield name, parameter.name
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name,parameter", list(declared_parameters()))
+def test_every_declared_parameter_filters_rows_and_never_rewrites_them(engines, engine, name, parameter):
+    """Bound to the commonest value of its column, a parameter keeps exactly the rows that have
+    that value there, unchanged."""
+    query = load_query(name)
+    column_name = next(p.column for p in query.parameters if p.name == parameter)
+    everything = engines[engine](name)
+    values = Counter(v for v in column(everything, column_name) if v)
+    assert values, f"{name}: no row has a {column_name} to filter on"
+    value = values.most_common(1)[0][0]
+    index = everything.columns.index(column_name)
+    expected = sorted(r for r in everything.rows if r[index] == value)
+    assert sorted(engines[engine](name, {parameter: value}).rows) == expected
+
+
+@pytest.mark.parametrize("spelling", ["halton", "HALTON", " Halton "])
+def test_an_area_parameter_is_resolved_as_documents_name_areas(engines, spelling):
+    rows = engines["oxigraph"]("inspections", {"area": spelling}).rows
+    assert rows and {r[1] for r in rows} == {"Halton"}
+
+
+def test_an_area_by_another_of_its_names_finds_its_inspections(engines):
+    with_stop = engines["oxigraph"]("inspections", {"area": "St. Helens"}).rows
+    assert with_stop and engines["oxigraph"]("inspections", {"area": "St Helens"}).rows == with_stop
+
+
+def test_a_misspelled_parameter_is_an_error_listing_the_declared_ones():
+    with pytest.raises(QueryError, match=r"unknown parameter aera for 'inspections' \(its parameters: area, framework"):
+        load_query("inspections").bound({"aera": "Halton"})
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"area": "Atlantis"}, "no English local area is called 'Atlantis'"),
+        ({"outcome": "excellent"}, "'excellent' is not a outcome code"),
+    ],
+)
+def test_a_value_that_cannot_be_resolved_is_an_error_not_an_empty_answer(params, message):
+    with pytest.raises(QueryError, match=message):
+        load_query("inspections").bound(params)
+
+
+def test_a_required_parameter_that_is_missing_is_an_error():
+    with pytest.raises(QueryError, match="needs --param area_a"):
+        load_query("compare-areas").bound({})
+
+
+def test_a_hostile_value_is_one_literal_and_cannot_change_the_query(engines):
+    query = load_query("inspections")
+    text = query.bound({"lead_inspector": 'x" || true || "'})
+    assert '"x\\" || true || \\""' in text
+    assert engines["oxigraph"]("inspections", {"lead_inspector": 'x" || true || "'}).rows == ()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_query_form_is_answered(engines, engine):
+    ask = engines[engine]("ASK { ?i a sk:Inspection }")
+    assert ask.value is True
+    assert engines[engine]("ASK { ?i a sk:NoSuchClass }").value is False
+    construct = engines[engine]("CONSTRUCT { ?a rdfs:label ?l } WHERE { ?a a sk:LocalArea ; rdfs:label ?l }")
+    assert isinstance(construct, Triples) and b'"Halton"' in construct.ntriples
+    describe = engines[engine]("DESCRIBE <https://w3id.org/sendkg/id/area/e06000006>")
+    assert b"<https://w3id.org/sendkg/id/area/e06000006>" in describe.ntriples
+
+
+def test_construct_and_describe_give_the_same_triples_in_both_engines(engines):
+    query = "CONSTRUCT { ?d sk:describes ?i } WHERE { ?d sk:describes ?i }"
+    assert engines["rdflib"](query) == engines["oxigraph"](query)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_same_prefixes_are_declared_in_both_engines_and_graphs_can_be_named(engines, engine):
+    """`sk:`, `prov:`, ... without PREFIX lines; GRAPH over the named graphs of a TriG file."""
+    table = engines[engine]("SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?d a sk:SourceDocument } }")
+    assert int(table.rows[0][0]) == len(engines[engine]("SELECT ?d WHERE { ?d a sk:SourceDocument }").rows)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_superclasses_are_asserted_so_plain_questions_find_every_instance(engines, engine, corpus_build):
+    documents = engines[engine]("SELECT DISTINCT ?d WHERE { ?d a sk:SourceDocument }").rows
+    assert len(documents) == len(corpus_build.extractions)
+    inspections = engines[engine]("SELECT DISTINCT ?i WHERE { ?i a sk:Inspection }").rows
+    assert 0 < len(inspections) <= len(documents)
+
+
+def test_a_document_describes_each_inspection_once_so_counts_through_it_are_right(engines):
+    """The council report that summarises a letter describes the inspection itself; the letter it
+    summarises is its own property, so counting findings through documents counts each once."""
+    through = "SELECT (COUNT(?f) AS ?n) WHERE { ?d sk:describes ?i . ?f prov:wasDerivedFrom ?d ; a sk:Finding }"
+    direct = "SELECT (COUNT(?f) AS ?n) WHERE { ?f a sk:Finding }"
+    for engine in ENGINES:
+        assert engines[engine](through).rows == engines[engine](direct).rows
+    summarised = engines["oxigraph"]("SELECT ?report ?letter ?i WHERE { ?report sk:summarises ?letter . ?letter sk:outcomeLetterOf ?i }").rows
+    assert summarised
+    for report, letter, inspection in summarised:
+        assert engines["oxigraph"](f"ASK {{ <{report}> sk:describes <{inspection}> }}").value is True
+        assert engines["oxigraph"](f"ASK {{ <{letter}> sk:describes ?any }}").value is False
+
+
+def test_each_inspectorate_has_its_lead_inspector(engines):
+    rows = engines["oxigraph"](
+        "SELECT ?i ?body (COUNT(?m) AS ?n) WHERE { ?i sk:inspectorateLead ?m . ?m org:organization/sk:shortName ?body } GROUP BY ?i ?body"
+    ).rows
+    bodies = Counter(body for _, body, _ in rows)
+    assert {n for _, _, n in rows} == {"1"}
+    assert bodies["Ofsted"] > 0 and bodies["CQC"] > 0
+
+
+def test_roles_are_a_few_codes_with_the_printed_form_kept(engines):
+    kinds = engines["oxigraph"]("SELECT DISTINCT ?kind WHERE { ?m org:role ?r . ?r skos:notation ?kind }").rows
+    printed = engines["oxigraph"]("SELECT DISTINCT ?role WHERE { ?m sk:roleAsPrinted ?role }").rows
+    assert 3 <= len(kinds) <= 8 < len(printed)
+    assert ("lead-inspector",) in kinds
