@@ -9,7 +9,7 @@ them, in that order, in one `VALUES` row of its WHERE clause, `UNDEF` where none
 given; the query joins on those variables, or filters on them when the column is optional. An
 `# example: --param NAME=VALUE` line gives values to run it with. A value
 is resolved by its kind — an area through the same resolver as the documents, a code checked
-against its code list, a date parsed — and written into that row as an RDF term, so a parameter
+against its code list, one of a few words in any case, a date parsed; text is taken as it is — and written into that row as an RDF term, so a parameter
 filters rows and never rewrites them, and the text that runs is standard SPARQL for any engine.
 Every query runs with the same prefixes, declared in its text, whatever the engine.
 """
@@ -53,7 +53,7 @@ class QueryError(ValueError):
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    kind: str  # area | code:<scheme> | date | text
+    kind: str  # area | code:<scheme> | one-of:<a>|<b>... | date | text
     column: str  # the column of the rows it filters
     required: bool
     description: str
@@ -81,6 +81,12 @@ class Query:
         benchmarks and the documentation run it with."""
         match = next(filter(None, map(EXAMPLE.match, self.text.splitlines())), None)
         return dict(re.findall(r"--param\s+(\w+)=(\S+)", match.group(1))) if match else {}
+
+    @property
+    def names_its_dataset(self) -> bool:
+        """Whether the query says which graphs it reads (FROM or FROM NAMED): then an engine must
+        not put the union of the named graphs in their place."""
+        return names_dataset(self.text)
 
     @property
     def form(self) -> str:
@@ -115,6 +121,12 @@ class Query:
 SLOT = re.compile(r"(VALUES\s*\([^)]*\)\s*)\{\s*\((?:\s*UNDEF)+\s*\)\s*\}")
 PARAM = re.compile(r"^#\s*param\s+(\w+)(!?)\s+(\S+)\s+(\w+)\s*:\s*(.*)$")
 EXAMPLE = re.compile(r"^#\s*example:\s*(.*)$")
+
+
+def names_dataset(text: str) -> bool:
+    body = re.sub(r"#[^\n]*", " ", text)
+    body = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', '""', body)
+    return re.search(r"(?i)\bFROM\s+(?:NAMED\s+)?(?:<|[\w-]*:)", body) is not None
 
 
 def declare_prefixes(text: str) -> str:
@@ -183,6 +195,12 @@ def resolve(parameter: Parameter, value: str) -> str:
         if code not in allowed:
             raise QueryError(f"--param {parameter.name}: '{value}' is not a {scheme} code ({', '.join(sorted(allowed))})")
         return literal(code)
+    if kind.startswith("one-of:"):
+        choices = kind.removeprefix("one-of:").split("|")
+        chosen = next((c for c in choices if c.lower() == value.strip().lower()), None)
+        if chosen is None:
+            raise QueryError(f"--param {parameter.name}: '{value}' is not one of {', '.join(choices)}")
+        return literal(chosen)
     if kind == "date":
         try:
             day = date.fromisoformat(value.strip())
@@ -277,8 +295,9 @@ def to_csv(table: Table) -> str:
 
 
 def spreadsheet_safe(row: tuple[str, ...]) -> tuple[str, ...]:
-    """A cell a spreadsheet would take for a formula ('=…', '+…', '-…', '@…') starts with an apostrophe."""
-    return tuple(f"'{v}" if v[:1] in ("=", "+", "@") or (v[:1] == "-" and not re.fullmatch(r"-\d[\d.]*", v)) else v for v in row)
+    """A cell a spreadsheet would take for a formula ('=…', '+…', '-…', '@…'), and is not a
+    number, starts with an apostrophe, so it is shown as text and never run."""
+    return tuple(f"'{v}" if len(v) > 1 and v[0] in "=+-@" and not re.fullmatch(r"[-+]?\d[\d.]*", v) else v for v in row)
 
 
 def to_json(table: Table) -> str:

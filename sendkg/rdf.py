@@ -412,18 +412,26 @@ class DocumentMapper:
 
     def add_people(self) -> None:
         g, x = self.graph, self.x
-        leads: dict[str, URIRef] = {}
+        printed_lead: dict[str, URIRef] = {}
+        first_inspector: dict[str, URIRef] = {}
         for number, person in enumerate(x.team, start=1):
             membership = URIRef(f"{self.doc}/team/{number}")
             g.add((self.inspection, SK.teamMembership, membership))
             self.membership(membership, person)
             if person.body in INSPECTORATE:
                 g.add((membership, ORG.organization, INSPECTORATE[person.body]))
-                is_lead = person is x.lead_inspector or (person.body != "Ofsted" and role_kind(person.role) == "lead-inspector")
-                if is_lead and person.body not in leads:
-                    leads[person.body] = membership
-        for membership in leads.values():
-            g.add((self.inspection, SK.inspectorateLead, membership))
+                kind = role_kind(person.role)
+                if person is x.lead_inspector or (person.body != "Ofsted" and kind == "lead-inspector"):
+                    printed_lead.setdefault(person.body, membership)
+                if kind in ("lead-inspector", "inspector"):
+                    first_inspector.setdefault(person.body, membership)
+        # Ofsted's lead is the inspection's lead inspector. The other inspectorate's is the member
+        # printed as its lead; in a 2016-framework letter, which prints none, its first-listed
+        # inspector (the letters list that inspectorate's inspector beside Ofsted's lead).
+        for body in sorted(set(printed_lead) | set(first_inspector) - {"Ofsted"}):
+            lead = printed_lead.get(body) or first_inspector.get(body)
+            if lead is not None:
+                g.add((self.inspection, SK.inspectorateLead, lead))
         for number, person in enumerate(x.addressees, start=1):
             membership = URIRef(f"{self.doc}/addressee/{number}")
             g.add((self.doc, SK.addressedTo, membership))

@@ -15,6 +15,7 @@ as the server asks), never printed; `prune_graphs` deletes the sendkg graphs a b
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -30,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .query import bundled, declare_prefixes
+from .query import bundled, declare_prefixes, names_dataset
 from .store import open_store
 from .write import DEFAULT_GRAPH, graphs_in_order, ntriples
 
@@ -107,7 +108,7 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
                 self.send(HTTPStatus.BAD_REQUEST, b"missing 'query'\n", "text/plain")
                 return
             accept = self.headers.get("Accept", "")
-            dataset = {"use_default_graph_as_union": True}
+            dataset = {"use_default_graph_as_union": not names_dataset(query)}
             if default_graphs or named_graphs:
                 dataset = {
                     "default_graph": [ox.NamedNode(g) for g in default_graphs] or None,
@@ -189,12 +190,43 @@ def serve(location: Path, host: str = "127.0.0.1", port: int = 7879) -> Threadin
 def opener(url: str) -> urllib.request.OpenerDirector:
     """An opener that answers a server's request for credentials, Basic or Digest, from
     SENDKG_USER and SENDKG_PASSWORD; without them, a plain one."""
+    passwords = credentials(url)
+    if passwords is None:
+        return urllib.request.build_opener()
+    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords))
+
+
+def credentials(url: str) -> urllib.request.HTTPPasswordMgrWithDefaultRealm | None:
     user, password = os.environ.get("SENDKG_USER"), os.environ.get("SENDKG_PASSWORD")
     if not user:
-        return urllib.request.build_opener()
+        return None
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, url, user, password or "")
-    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords))
+    return passwords
+
+
+def authorisation(url: str, method: str, timeout: float) -> str | None:
+    """The Authorization header for a request with a body, worked out before it is sent.
+
+    A server that wants credentials answers 401 as soon as it has read the headers and may close
+    the connection while the body is still being sent (Virtuoso does), so the body must not go
+    out unauthenticated: a request without one fetches the server's challenge first, and the
+    header is computed from it (Digest or Basic). None when no credentials are set or the server
+    asks for none."""
+    passwords = credentials(url)
+    if passwords is None:
+        return None
+    challenges = asks_for_credentials(url, method, timeout) or []
+    for challenge in challenges:
+        scheme, _, rest = challenge.partition(" ")
+        if scheme.lower() == "digest":
+            digest = urllib.request.HTTPDigestAuthHandler(passwords)
+            fields = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(rest)))
+            return f"Digest {digest.get_authorization(urllib.request.Request(url, method=method), fields)}"
+        if scheme.lower() == "basic":
+            user, password = passwords.find_user_password(None, url)
+            return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return None
 
 
 def load(shared: Graph, parts: Mapping[URIRef, bytes], endpoint: str, timeout: float = 30.0) -> dict[str, int]:
@@ -226,6 +258,19 @@ def prune_graphs(kept: set[str], endpoint: str, query_endpoint: str | None = Non
     return gone
 
 
+def asks_for_credentials(url: str, method: str, timeout: float) -> list[str] | None:
+    """The server's challenges (WWW-Authenticate) when it answers the request with an empty body
+    with 401, else None."""
+    probe = urllib.request.Request(url, data=b"", method=method, headers={"Content-Type": "application/n-triples"})
+    try:
+        with urllib.request.build_opener().open(probe, timeout=timeout):
+            return None
+    except urllib.error.HTTPError as error:
+        return (error.headers.get_all("WWW-Authenticate") or []) if error.code == 401 else None
+    except (OSError, http_client_errors()):
+        return None
+
+
 def request(url: str, method: str, timeout: float, body: bytes | None = None, accept: str | None = None, **params: str) -> bytes:
     """One HTTP request, with credentials if the server asks; a failure is a one-line `LoadError`."""
     target = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params)}" if params else url
@@ -233,21 +278,34 @@ def request(url: str, method: str, timeout: float, body: bytes | None = None, ac
     if accept:
         headers["Accept"] = accept
     try:
+        if body is not None:
+            header = authorisation(target, method, timeout)
+            if header:
+                headers["Authorization"] = header
         with opener(url).open(urllib.request.Request(target, data=body, method=method, headers=headers), timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as error:
-        graph = f" graph {params['graph']}" if "graph" in params else ""
-        action = "refused" if method == "PUT" else f"refused {method}"
-        raise LoadError(f"{url} {action}{graph}: HTTP {error.code} {error.reason}") from None
+        raise refused(url, method, params, error.code, error.reason) from None
     except (TimeoutError, socket.timeout):
         raise LoadError(f"{url} did not answer within {timeout:g} s") from None
     except urllib.error.URLError as error:
         reason = error.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
             raise LoadError(f"{url} did not answer within {timeout:g} s") from None
+        if isinstance(reason, ConnectionError) and body is not None and asks_for_credentials(target, method, timeout) is not None:
+            raise refused(url, method, params, 401, "Unauthorized") from None
         raise LoadError(f"cannot reach {url}: {getattr(reason, 'strerror', None) or reason}") from None
     except (ConnectionError, http_client_errors()) as error:
         raise LoadError(f"{url} closed the connection ({type(error).__name__})") from None
+
+
+def refused(url: str, method: str, params: dict[str, str], code: int, reason: str) -> LoadError:
+    graph = f" graph {params['graph']}" if "graph" in params else ""
+    action = "refused" if method == "PUT" else f"refused {method}"
+    hint = ""
+    if code == 401:
+        hint = " (credentials not accepted)" if credentials(url) else " (credentials needed: set SENDKG_USER and SENDKG_PASSWORD)"
+    return LoadError(f"{url} {action}{graph}: HTTP {code} {reason}{hint}")
 
 
 def http_client_errors() -> type[Exception]:

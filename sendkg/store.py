@@ -78,7 +78,13 @@ def in_runs(identifiers: list[URIRef], parts: Mapping[URIRef, bytes]) -> Iterato
         yield b"".join(pending)
 
 
-OXIGRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
+OXIGRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+}
 
 
 def open_store(location: Path) -> ox.Store:
@@ -114,9 +120,11 @@ def run(location: Path | ox.Store, query: str, params: dict[str, str] | None = N
 
 
 def answer(location: Path | ox.Store, query: str, params: dict[str, str] | None = None) -> Result:
-    """Any query form, answered by the store over the union of its graphs."""
+    """Any query form, answered by the store over the union of its graphs (or over the graphs
+    the query names with FROM and FROM NAMED)."""
     store = location if isinstance(location, ox.Store) else open_store(location)
-    results = store.query(load_query(query).bound(params), use_default_graph_as_union=True)
+    prepared = load_query(query)
+    results = store.query(prepared.bound(params), use_default_graph_as_union=not prepared.names_its_dataset)
     if isinstance(results, ox.QueryBoolean):
         return Answer(bool(results))
     if isinstance(results, ox.QueryTriples):

@@ -121,13 +121,16 @@ def test_an_unknown_query_is_a_one_line_error(runner, graph_file):
 
 
 @pytest.mark.parametrize("fmt,suffix", [("nt", ".nt"), ("jsonld", ".jsonld"), ("trig", ".trig"), ("turtle", ".ttl")])
-def test_every_output_format_loads_back_to_the_same_graph(runner, tmp_path, fmt, suffix):
+def test_every_output_format_loads_back_to_the_same_graph_and_answers_in_both_engines(runner, tmp_path, fmt, suffix):
     out = tmp_path / f"graph{suffix}"
     result = runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(out), "--format", fmt, "-q"])
     assert result.exit_code == 0, result.output
     reference = tmp_path / "reference.ttl"
     runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(reference), "-q"])
     assert len(load(out)) == len(load(reference))
+    answers = [runner.invoke(main, ["query", "inspections", "--graph", str(out), "--engine", e, "--format", "csv"]) for e in ("oxigraph", "rdflib")]
+    assert answers[0].exit_code == answers[1].exit_code == 0
+    assert answers[0].stdout == answers[1].stdout and "st-helens-2018.txt" in answers[0].stdout
 
 
 def test_validate_passes_a_built_graph_and_fails_a_broken_one(runner, graph_file, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import socket
@@ -12,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -322,3 +324,45 @@ def test_the_server_sends_cors_headers_for_browser_clients(endpoint):
     assert headers["Access-Control-Allow-Origin"] == "*" and "POST" in headers["Access-Control-Allow-Methods"]
     status, headers, _ = http(f"{endpoint}/sparql?{urllib.parse.urlencode({'query': 'ASK {}'})}", Origin="https://example.org")
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+
+
+class DemandsCredentials(BaseHTTPRequestHandler):
+    """A Graph Store that answers 401 as soon as it has read the headers and closes the
+    connection without reading the body, as Virtuoso does; with Basic credentials it keeps what it
+    is sent."""
+
+    received: dict[str, bytes] = {}
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def do_PUT(self):  # noqa: N802
+        expected = "Basic " + base64.b64encode(b"loader:secret").decode()
+        if self.headers.get("Authorization") != expected:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            return
+        graph = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0]
+        self.received[graph] = self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(204)
+        self.end_headers()
+
+
+def test_credentials_go_with_the_body_so_a_server_that_hangs_up_on_strangers_still_gets_it(corpus_build, monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), DemandsCredentials)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/store"
+    try:
+        with pytest.raises(LoadError, match=r"refused graph https://w3id.org/sendkg/graph: HTTP 401 Unauthorized \(credentials needed: set SENDKG_USER"):
+            load(corpus_build.shared, {}, url, timeout=10)
+        monkeypatch.setenv("SENDKG_USER", "loader")
+        monkeypatch.setenv("SENDKG_PASSWORD", "secret")
+        sent = load(corpus_build.shared, corpus_build.parts, url, timeout=10)
+        assert set(DemandsCredentials.received) == set(sent)
+        assert DemandsCredentials.received[str(DEFAULT_GRAPH)] == corpus_build.shared_lines
+    finally:
+        server.shutdown()
+        server.server_close()

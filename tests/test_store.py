@@ -21,18 +21,25 @@ def store(corpus_build, tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("name", sorted(set(bundled()) - {"numbers"}))
+def as_numbers(rows):
+    """Rows with each number as a number: engines write 12.5 as '12.5' or '12.50'."""
+
+    def value(text: str) -> object:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+    return sorted((tuple(map(value, row)) for row in rows), key=repr)
+
+
+@pytest.mark.parametrize("name", sorted(bundled()))
 def test_every_bundled_query_answers_the_same_from_the_store(corpus_build, store, name):
     params = load_query(name).example
     expected = rdflib_run(corpus_build.graph, name, params)
     found = store_run(store, name, params)
     assert found.columns == expected.columns
-    assert sorted(found.rows) == sorted(expected.rows)
-
-
-def test_numbers_agree_as_numbers(corpus_build, store):
-    expected = {(r[0], float(r[3])) for r in rdflib_run(corpus_build.graph, "numbers").rows}
-    assert {(r[0], float(r[3])) for r in store_run(store, "numbers").rows} == expected
+    assert as_numbers(found.rows) == as_numbers(expected.rows)
 
 
 def test_a_trig_file_loaded_into_memory_answers_as_the_store_does(corpus_build, store, tmp_path):
