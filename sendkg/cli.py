@@ -19,7 +19,14 @@ QUERY_FORMATS = ["table", "csv", "json", "turtle", "nt"]
 
 
 def fail(message: str) -> click.ClickException:
-    return click.ClickException(" ".join(str(message).split()))
+    return click.ClickException(shown(" ".join(str(message).split())))
+
+
+def shown(text: object) -> str:
+    """Text for the terminal: control characters from a file name or a document shown escaped."""
+    from .query import printable
+
+    return printable(str(text))
 
 
 def graph_file(path: Path) -> Path:
@@ -87,11 +94,11 @@ def build_command(
     else:
         result = build(sources, check=validate, jobs=jobs, cache=None if no_cache else cache)
     for failure in result.failures:
-        click.echo(f"error: {failure}", err=True)
+        click.echo(shown(f"error: {failure}"), err=True)
     if not quiet:
         for extraction in result.extractions:
             for warning in extraction.warnings:
-                click.echo(f"warning: {extraction.source.path}: {warning}", err=True)
+                click.echo(shown(f"warning: {extraction.source.path}: {warning}"), err=True)
     if result.report is not None and not result.report.conforms:
         click.echo(str(result.report), err=True)
         click.echo(f"not written: {', '.join(map(str, outputs))} (the graph does not conform to the shapes)", err=True)
@@ -106,7 +113,7 @@ def build_command(
             if not quiet:
                 click.echo(f"store: {store} ({quads} quads)")
     if not quiet:
-        click.echo(summary(result, outputs))
+        click.echo(shown(summary(result, outputs)))
     sys.exit(0 if result.ok and result.extractions else 1)
 
 
@@ -151,7 +158,8 @@ def validate_command(graph: Path) -> None:
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", help="What answers a query over --graph (a store is always Oxigraph).")
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None, help="[default: table for rows and true/false, turtle for a graph]", show_default=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A value for one of the query's parameters (`sendkg queries` lists them).")
-def query_command(query: str, graph: Path, store: Path | None, engine: str, fmt: str | None, params: tuple[str, ...]) -> None:
+@click.option("--allow-service", is_flag=True, help="Let a SERVICE clause fetch from the server it names (refused otherwise).")
+def query_command(query: str, graph: Path, store: Path | None, engine: str, fmt: str | None, params: tuple[str, ...], allow_service: bool) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or inline SPARQL (SELECT, ASK, CONSTRUCT or DESCRIBE)."""
     from .query import QueryError, formatted
 
@@ -162,13 +170,13 @@ def query_command(query: str, graph: Path, store: Path | None, engine: str, fmt:
             raise fail(f"--param '{param}' is not NAME=VALUE")
         values[name] = value
     try:
-        result = answer_query(query, graph, store, engine, values)
+        result = answer_query(query, graph, store, engine, values, allow_service)
         click.echo(formatted(result, fmt), nl=False)
     except QueryError as error:
         raise fail(str(error)) from None
 
 
-def answer_query(query: str, graph: Path, store: Path | None, engine: str, values: dict[str, str]):
+def answer_query(query: str, graph: Path, store: Path | None, engine: str, values: dict[str, str], allow_service: bool = False):
     from .query import QueryError, load_query
 
     load_query(query)  # an unknown query is said before any graph is read
@@ -183,7 +191,7 @@ def answer_query(query: str, graph: Path, store: Path | None, engine: str, value
                 opened = open_store(location)
             except (OSError, ValueError) as error:
                 raise fail(str(error)) from None
-            return answer(opened, query, values)
+            return answer(opened, query, values, allow_service)
         from .query import answer
         from .write import GraphFileError, load_for_query
 
@@ -191,7 +199,7 @@ def answer_query(query: str, graph: Path, store: Path | None, engine: str, value
             dataset = load_for_query(graph_file(graph))
         except GraphFileError as error:
             raise fail(str(error)) from None
-        return answer(dataset, query, values)
+        return answer(dataset, query, values, allow_service)
     except (QueryError, click.ClickException):
         raise
     except (SyntaxError, ValueError, Exception) as error:  # the engine's own word on a query it cannot run

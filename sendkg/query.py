@@ -123,10 +123,25 @@ PARAM = re.compile(r"^#\s*param\s+(\w+)(!?)\s+(\S+)\s+(\w+)\s*:\s*(.*)$")
 EXAMPLE = re.compile(r"^#\s*example:\s*(.*)$")
 
 
+def keywords(text: str) -> str:
+    """The query with its comments, strings and IRIs blanked, so a keyword search sees keywords."""
+    body = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
+    body = re.sub(r"<[^<>\s\"{}|^`\\]*>", "<>", body)
+    return re.sub(r"#[^\n]*", " ", body)
+
+
 def names_dataset(text: str) -> bool:
-    body = re.sub(r"#[^\n]*", " ", text)
-    body = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', '""', body)
-    return re.search(r"(?i)\bFROM\s+(?:NAMED\s+)?(?:<|[\w-]*:)", body) is not None
+    return re.search(r"(?i)\bFROM\s+(?:NAMED\s+)?(?:<|[\w-]*:)", keywords(text)) is not None
+
+
+def uses_service(text: str) -> bool:
+    """Whether the query asks the engine to fetch from another server (SERVICE)."""
+    return re.search(r"(?i)(?<![?$\w:-])SERVICE\b", keywords(text)) is not None
+
+
+def refuse_service(text: str, allow_service: bool) -> None:
+    if uses_service(text) and not allow_service:
+        raise QueryError("SERVICE asks the engine to fetch from another server; give --allow-service to let it")
 
 
 def declare_prefixes(text: str) -> str:
@@ -269,10 +284,13 @@ def run(graph, query: str, params: dict[str, str] | None = None) -> Table:
     return result
 
 
-def answer(graph, query: str, params: dict[str, str] | None = None) -> Result:
-    """Any query form, answered by rdflib, with the prefixes declared in the text only."""
+def answer(graph, query: str, params: dict[str, str] | None = None, allow_service: bool = False) -> Result:
+    """Any query form, answered by rdflib, with the prefixes declared in the text only. A query
+    with SERVICE is refused unless `allow_service`: it would make the engine fetch a URL."""
     prepared = load_query(query)
-    result = graph.query(prepared.bound(params), initNs=PREFIXES)
+    text = prepared.bound(params)
+    refuse_service(text, allow_service)
+    result = graph.query(text, initNs=PREFIXES)
     if result.type == "ASK":
         return Answer(bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -304,9 +322,18 @@ def to_json(table: Table) -> str:
     return json.dumps(table.records(), indent=2, ensure_ascii=False) + "\n"
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """The text with every control character (terminal escapes, bidirectional overrides) shown as
+    an escape such as \\x1b, so that text from a document can never drive the terminal."""
+    return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def to_text_table(table: Table, width: int = 60) -> str:
     def cut(value: str) -> str:
-        value = " ".join(value.split())
+        value = printable(" ".join(value.split()))
         return value if len(value) <= width else value[: width - 1] + "…"
 
     cells = [list(table.columns)] + [[cut(v) for v in row] for row in table.rows]

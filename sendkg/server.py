@@ -5,7 +5,8 @@ the SPARQL 1.1 Graph Store Protocol.
 with a small HTML page listing the bundled queries. SELECT and ASK answers come as SPARQL JSON,
 XML, CSV or TSV, CONSTRUCT and DESCRIBE as N-Triples, Turtle, RDF/XML or JSON-LD, as the Accept
 header asks; `default-graph-uri` and `named-graph-uri` choose the dataset (by default, the union of
-the named graphs); an update is refused (403, read-only); CORS headers let a page on any origin
+the named graphs); an update is refused (403, read-only), and so is SERVICE (403: the server
+never fetches from elsewhere); CORS headers let a page on any origin
 query it. Standard library HTTP only.
 
 `load`: each named graph PUT to the Graph Store endpoint (replace semantics: loading twice leaves
@@ -31,7 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .query import bundled, declare_prefixes, names_dataset
+from .query import bundled, declare_prefixes, names_dataset, uses_service
 from .store import open_store
 from .write import DEFAULT_GRAPH, graphs_in_order, ntriples
 
@@ -106,6 +107,9 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
         def answer(self, query: str | None, default_graphs: list[str], named_graphs: list[str]) -> None:
             if not query:
                 self.send(HTTPStatus.BAD_REQUEST, b"missing 'query'\n", "text/plain")
+                return
+            if uses_service(query):
+                self.send(HTTPStatus.FORBIDDEN, b"SERVICE is refused: this endpoint never fetches from other servers\n", "text/plain")
                 return
             accept = self.headers.get("Accept", "")
             dataset = {"use_default_graph_as_union": not names_dataset(query)}

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from .query import Answer, QueryError, Result, Table, Triples, load_query
+from .query import Answer, QueryError, Result, Table, Triples, load_query, refuse_service
 from .write import DEFAULT_GRAPH, digests, format_for, in_graph, write_atomic
 
 DIGESTS = "sendkg-graphs.json"  # beside Oxigraph's own files: what each named graph held when loaded
@@ -119,12 +119,14 @@ def run(location: Path | ox.Store, query: str, params: dict[str, str] | None = N
     return result
 
 
-def answer(location: Path | ox.Store, query: str, params: dict[str, str] | None = None) -> Result:
+def answer(location: Path | ox.Store, query: str, params: dict[str, str] | None = None, allow_service: bool = False) -> Result:
     """Any query form, answered by the store over the union of its graphs (or over the graphs
-    the query names with FROM and FROM NAMED)."""
+    the query names with FROM and FROM NAMED); SERVICE only if `allow_service`."""
     store = location if isinstance(location, ox.Store) else open_store(location)
     prepared = load_query(query)
-    results = store.query(prepared.bound(params), use_default_graph_as_union=not prepared.names_its_dataset)
+    text = prepared.bound(params)
+    refuse_service(text, allow_service)
+    results = store.query(text, use_default_graph_as_union=not prepared.names_its_dataset)
     if isinstance(results, ox.QueryBoolean):
         return Answer(bool(results))
     if isinstance(results, ox.QueryTriples):

@@ -290,3 +290,10 @@ def test_files_are_written_with_the_users_umask(runner, tmp_path, mask, mode):
     finally:
         os.umask(previous)
     assert out.stat().st_mode & 0o777 == mode
+
+
+def test_a_file_name_with_terminal_escapes_is_shown_escaped(runner, tmp_path):
+    (tmp_path / "\x1b[2Jnotes.txt").write_text("Minutes of the finance committee.\n")
+    result = runner.invoke(main, ["build", str(tmp_path), "-o", str(tmp_path / "g.ttl")])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\\x1b[2Jnotes.txt: not a SEND inspection document" in result.stderr

@@ -187,3 +187,34 @@ def test_roles_are_a_few_codes_with_the_printed_form_kept(engines):
     printed = engines["oxigraph"]("SELECT DISTINCT ?role WHERE { ?m sk:roleAsPrinted ?role }").rows
     assert 3 <= len(kinds) <= 8 < len(printed)
     assert ("lead-inspector",) in kinds
+
+
+SERVICE = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_service_is_refused_unless_allowed(engines, engine):
+    with pytest.raises(QueryError, match="SERVICE asks the engine to fetch from another server"):
+        engines[engine](SERVICE)
+    with pytest.raises(QueryError, match="SERVICE"):
+        engines[engine]("select * where { ?s ?p ?o . service silent <http://127.0.0.1:9/> { ?s ?p ?x } }")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT ?service WHERE { ?service a sk:Inspection } LIMIT 1',
+        'SELECT ?s WHERE { ?s rdfs:label "SERVICE <http://x/>" } LIMIT 1',
+        "SELECT ?s WHERE { ?s a <https://example.org/SERVICE> } LIMIT 1  # SERVICE in a comment",
+    ],
+)
+def test_the_word_service_as_a_name_string_or_iri_is_not_a_service_clause(engines, text):
+    assert isinstance(engines["oxigraph"](text), Table)
+
+
+def test_text_from_a_document_cannot_drive_the_terminal():
+    from sendkg.query import printable, to_text_table
+
+    assert printable("a\x1b[2Jb\u202ec\x07") == "a\\x1b[2Jb\\u202ec\\x07"
+    shown = to_text_table(Table(("text",), (("\x1b]0;title\x07 Halton",),)))
+    assert "\x1b" not in shown and "\x07" not in shown and "Halton" in shown

@@ -318,6 +318,21 @@ def test_an_update_is_refused_as_read_only(endpoint, method, path, data, content
     assert int(sparql(f"{endpoint}/sparql", count)["results"]["bindings"][0]["n"]["value"]) > 1000
 
 
+def test_the_server_refuses_service_and_never_fetches(endpoint):
+    fetched = socket.socket()
+    fetched.bind(("127.0.0.1", 0))
+    fetched.listen(1)
+    fetched.settimeout(2)
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{fetched.getsockname()[1]}/sparql> {{ ?s ?p ?o }} }}"
+        status, _, body = http(f"{endpoint}/sparql?{urllib.parse.urlencode({'query': query})}")
+        assert status == 403 and b"SERVICE is refused" in body
+        with pytest.raises(TimeoutError):
+            fetched.accept()
+    finally:
+        fetched.close()
+
+
 def test_the_server_sends_cors_headers_for_browser_clients(endpoint):
     status, headers, _ = http(f"{endpoint}/sparql", None, "OPTIONS", Origin="https://example.org", **{"Access-Control-Request-Method": "POST"})
     assert status == 204
