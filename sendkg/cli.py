@@ -63,6 +63,7 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, help="Documents read, mapped and validated in this many processes.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("output/.cache"), help="Extractions of documents already read.")
 @click.option("--no-cache", is_flag=True, help="Read every document again.")
+@click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=100.0, metavar="MB", help="A larger file is refused unread.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def build_command(
     paths: tuple[Path, ...],
@@ -73,6 +74,7 @@ def build_command(
     jobs: int,
     cache: Path,
     no_cache: bool,
+    max_size: float,
     quiet: bool,
 ) -> None:
     """Build the graph from documents (files or folders; default corpus/)."""
@@ -90,9 +92,9 @@ def build_command(
     if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
         # Each document is counted twice: when read, and when mapped and validated.
         with click.progressbar(length=2 * len(sources), label="building", file=sys.stderr) as bar:
-            result = build(sources, check=validate, jobs=jobs, progress=bar.update, cache=None if no_cache else cache)
+            result = build(sources, check=validate, jobs=jobs, progress=bar.update, cache=None if no_cache else cache, max_bytes=int(max_size * 2**20))
     else:
-        result = build(sources, check=validate, jobs=jobs, cache=None if no_cache else cache)
+        result = build(sources, check=validate, jobs=jobs, cache=None if no_cache else cache, max_bytes=int(max_size * 2**20))
     for failure in result.failures:
         click.echo(shown(f"error: {failure}"), err=True)
     if not quiet:
@@ -269,8 +271,9 @@ def serve_command(store: Path, port: int) -> None:
 @click.option("--timeout", type=float, default=30.0, help="Seconds to wait for each answer from the server.")
 def load_command(endpoint: str, graph: Path, prune: bool, query_endpoint: str | None, timeout: float) -> None:
     """PUT each named graph to a Graph Store Protocol server (replace semantics). Credentials, if
-    any, come from SENDKG_USER and SENDKG_PASSWORD (Basic or Digest, as the server asks)."""
-    from .server import LoadError, load, prune_graphs
+    any, come from SENDKG_USER and SENDKG_PASSWORD, or the endpoint's URL (Basic or Digest, as the
+    server asks), and are never printed."""
+    from .server import LoadError, load, prune_graphs, without_credentials
     from .write import GraphFileError, format_for, load_dataset
 
     if format_for(graph_file(graph)) not in ("trig", "nq"):
@@ -281,7 +284,7 @@ def load_command(endpoint: str, graph: Path, prune: bool, query_endpoint: str | 
         raise fail(str(error)) from None
     try:
         sent = load(shared, parts, endpoint, timeout)
-        click.echo(f"loaded {sum(sent.values())} triples in {len(sent)} graphs into {endpoint}")
+        click.echo(f"loaded {sum(sent.values())} triples in {len(sent)} graphs into {without_credentials(endpoint)}")
         if prune:
             removed = prune_graphs(set(sent), endpoint, query_endpoint, timeout)
             click.echo(f"removed {len(removed)} graphs no longer built" + "".join(f"\n  {g}" for g in removed))

@@ -40,6 +40,7 @@ class Source:
     media_type: str  # "text/plain", "text/markdown", "application/pdf"
     page_starts: tuple[int, ...] = ()  # character offset at which each page begins (PDF only)
     tables: tuple[Table, ...] = ()  # tables drawn with rules (PDF only), in reading order
+    warnings: tuple[str, ...] = ()  # what could not be read but did not stop the rest (a PDF page)
 
     @property
     def name(self) -> str:

@@ -109,6 +109,9 @@ def area_patterns() -> list[dict]:
 def pipeline() -> Language:
     """Built once per process."""
     nlp = spacy.blank("en")
+    # spaCy refuses texts over a million characters to bound the memory of parsers this pipeline
+    # does not have (tokeniser and rules only); the size of what is read is bounded instead.
+    nlp.max_length = 10**9
     ruler = nlp.add_pipe("entity_ruler")  # the patterns are checked by the tests, not at every start
     ruler.add_patterns(area_patterns() + [dict(p) for p in jsonl("patterns/entities.jsonl")])
     nlp.add_pipe("sendkg_introductions")

@@ -311,8 +311,9 @@ def read_page(page) -> Page:
     return Page(height, [(line, indent(line, margin, width) + line.text()) for line in lines], tables)
 
 
-def read_pdf(data: bytes) -> tuple[str, tuple[int, ...], tuple[Table, ...]]:
-    """The text of the PDF, the offset where each page starts, and its ruled tables."""
+def read_pdf(data: bytes) -> tuple[str, tuple[int, ...], tuple[Table, ...], tuple[str, ...]]:
+    """The text of the PDF, the offset where each page starts, its ruled tables, and a warning for
+    each page that could not be read."""
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
@@ -320,18 +321,28 @@ def read_pdf(data: bytes) -> tuple[str, tuple[int, ...], tuple[Table, ...]]:
         if "password" in message:
             raise PdfError("encrypted PDF (a password is needed)") from None
         raise PdfError(f"corrupt or truncated PDF ({str(error).split(':')[-1].strip() or 'cannot be opened'})") from None
+    pages, unread = [], []
     try:
-        pages = []
-        for page in document:
+        for number in range(1, len(document) + 1):
+            try:
+                page = document[number - 1]
+            except pdfium.PdfiumError:
+                unread.append(number)
+                continue
             try:
                 pages.append(read_page(page))
+            except Exception:  # a damaged page's content: that page is left out, the rest read
+                unread.append(number)
             finally:
                 page.close()
     finally:
         document.close()
+    if not pages and unread:
+        raise PdfError(f"corrupt PDF (none of its {len(unread)} pages can be read)")
     if not any(text.strip() for page in pages for _, text in page.lines) and not any(page.tables for page in pages):
         raise PdfError("no text layer (a scanned PDF?)")
-    return layout_pages(pages)
+    text, starts, tables = layout_pages(pages)
+    return text, starts, tables, tuple(f"page {n} cannot be read (damaged); the other pages were read" for n in unread)
 
 
 class TextWriter:

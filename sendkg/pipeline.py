@@ -27,7 +27,7 @@ from .numbers import measure
 from .official import GRAPH as OFFICIAL_GRAPH
 from .official import official_graph
 from .rdf import document_graph, document_graph_iri, document_iri, entities_used, shared_graph
-from .read import ReadError, find_documents, read
+from .read import DEFAULT_MAX_BYTES, ReadError, file_bytes, find_documents, read
 from .resolve import Entity, resolve
 from .resources import folder
 from .structure import NotAnInspection, structure
@@ -93,21 +93,24 @@ class MappedDocument:
     report: Report | None
 
 
-def extract_document(path: Path, cache: Path | None = None) -> Extraction | Failure:
+def extract_document(path: Path, cache: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction | Failure:
     """One document from file to extraction (with its findings' themes and numbers), or the
     one-line reason it cannot be. With a cache, a document whose bytes and extractor version
     were seen before is not processed again."""
-    entry = cache_entry(path, cache) if cache else None
+    entry = cache_entry(path, cache, max_bytes) if cache else None
     found = from_cache(entry, path)
     if found is not None:
         return found
     try:
-        layout = structure(read(path))
+        layout = structure(read(path, max_bytes))
         result: Extraction | Failure = extract(layout, next(analyse([layout.source.text])))
         tag([result])
         measure([result])
     except (ReadError, NotAnInspection, DocumentError) as error:
         result = Failure(path, getattr(error, "reason", None) or str(error))
+    except Exception as error:  # whatever else one document does to the code costs that document only
+        result = Failure(path, f"could not be processed ({type(error).__name__}: {one_line(error)})")
+        entry = None  # not remembered: a fixed version of the code should try again
     if entry is not None:
         keep(entry, result)
     return result
@@ -123,11 +126,16 @@ def from_cache(entry: Path | None, path: Path) -> Extraction | Failure | None:
     return Failure(path, result.reason)
 
 
-def cache_entry(path: Path, cache: Path) -> Path | None:
+def cache_entry(path: Path, cache: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Path | None:
     try:
-        return cache_file(cache, "extraction", path.read_bytes())
-    except OSError:
+        return cache_file(cache, "extraction", file_bytes(Path(path), max_bytes))
+    except ReadError:
         return None
+
+
+def one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text[:200] or "no message"
 
 
 def cache_file(cache: Path, kind: str, *inputs: bytes | str) -> Path:
@@ -184,17 +192,29 @@ def in_processes(function: Callable, items: list, jobs: int, progress: Callable[
 
 
 def extract_documents(
-    paths: Iterable[Path], jobs: int = 1, progress: Callable[[int], None] | None = None, cache: Path | None = None
+    paths: Iterable[Path],
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    cache: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> tuple[list[Extraction], list[Failure]]:
     """Every document, in the order of the paths; those not in the cache in `jobs` processes. The
-    order of the results, and so the output, does not depend on the number of jobs."""
+    order of the results, and so the output, does not depend on the number of jobs. A second copy
+    of a document (the same bytes) is reported as a duplicate of the first and built once."""
     documents = list(find_documents(paths))
-    results = [from_cache(cache_entry(path, cache) if cache else None, path) for path in documents]
+    results = [from_cache(cache_entry(path, cache, max_bytes) if cache else None, path) for path in documents]
     if progress:
         progress(sum(r is not None for r in results))
     missing = [i for i, r in enumerate(results) if r is None]
-    for i, result in zip(missing, in_processes(partial(extract_document, cache=cache), [documents[i] for i in missing], jobs, progress)):
+    work = partial(extract_document, cache=cache, max_bytes=max_bytes)
+    for i, result in zip(missing, in_processes(work, [documents[i] for i in missing], jobs, progress)):
         results[i] = result
+    first: dict[str, Path] = {}
+    for i, result in enumerate(results):
+        if isinstance(result, Extraction):
+            original = first.setdefault(result.source.sha256, result.source.path)
+            if original != result.source.path:
+                results[i] = Failure(result.source.path, f"duplicate of {original} (the same bytes); built once")
     extractions = [r for r in results if isinstance(r, Extraction)]
     failures = [r for r in results if isinstance(r, Failure)]
     return extractions, failures
@@ -239,14 +259,18 @@ def mapped_from_cache(entry: Path | None, check: bool) -> MappedDocument | None:
 _MAPPING: dict = {}  # set before the processes are forked: (extractions, entities, shared, check, cache)
 
 
-def map_at(index: int) -> MappedDocument:
+def map_at(index: int) -> MappedDocument | Failure:
     extractions, entities, shared, check, cache = _MAPPING["work"]
-    return map_document(extractions[index], entities, shared, check, cache)
+    extraction = extractions[index]
+    try:
+        return map_document(extraction, entities, shared, check, cache)
+    except Exception as error:  # one document's graph that cannot be made costs that document only
+        return Failure(extraction.source.path, f"could not be mapped to RDF ({type(error).__name__}: {one_line(error)})")
 
 
 def map_documents(
     extractions: list[Extraction], shared: Graph, entities: dict[tuple[str, str], Entity], *, check: bool, jobs: int, cache: Path | None, progress: Callable[[int], None] | None
-) -> list[MappedDocument]:
+) -> list[MappedDocument | Failure]:
     """Every document's graph, in order; those not in the cache in `jobs` processes."""
     results = [mapped_from_cache(mapping_entry(x, entities, cache), check) for x in extractions]
     if progress:
@@ -310,17 +334,25 @@ def build(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     cache: Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Build:
     """Read, extract, resolve, map and validate every document. With `check`, each document's
     graph is validated with the shared graph beside it (in `jobs` processes, cached), then the
     shared graph and the nodes documents share; a document whose graph breaks the shapes is
-    reported and left out, and the rest is built."""
-    extractions, failures = extract_documents(paths, jobs, progress, cache)
+    reported and left out, and the rest is built. A file larger than `max_bytes` is refused
+    unread."""
+    extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
     official = official_graph()
     while True:
         entities = resolve(extractions)
         shared = shared_graph(extractions, entities)
         mapped = map_documents(extractions, shared, entities, check=check, jobs=jobs, cache=cache, progress=progress)
+        broken = [m for m in mapped if isinstance(m, Failure)]
+        if broken:
+            failures.extend(broken)
+            gone = {f.path for f in broken}
+            extractions = [x for x in extractions if x.source.path not in gone]
+            continue
         parts = NamedGraphs()
         for m in mapped:
             parts.add(m.identifier, m.graph, m.digest)

@@ -139,6 +139,35 @@ def uses_service(text: str) -> bool:
     return re.search(r"(?i)(?<![?$\w:-])SERVICE\b", keywords(text)) is not None
 
 
+MAX_QUERY_CHARACTERS = 100_000
+MAX_NESTING = 64  # groups, brackets and parentheses inside one another
+MAX_GROUPS = 2_000  # { … } groups in all
+
+
+def check_limits(text: str) -> None:
+    """Refuse, before any engine parses it, a query too large or too deeply nested to answer
+    safely: thousands of nested groups crash the engines' recursive parsers (a segmentation fault
+    in Oxigraph), which would take a server down with them."""
+    if len(text) > MAX_QUERY_CHARACTERS:
+        raise QueryError(f"query too long ({len(text):,} characters; the limit is {MAX_QUERY_CHARACTERS:,})")
+    body = keywords(text)
+    chain = max((len(re.sub(r"\s", "", m.group())) for m in re.finditer(r"[!+-](?:\s*[!+-])+", body)), default=0)
+    if chain > MAX_NESTING:
+        raise QueryError(f"query nested too deeply ({chain} operators in a row; the limit is {MAX_NESTING})")
+    depth = deepest = groups = 0
+    for character in body:
+        if character in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+            groups += character == "{"
+        elif character in "})]":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise QueryError(f"query nested too deeply ({deepest} levels; the limit is {MAX_NESTING})")
+    if groups > MAX_GROUPS:
+        raise QueryError(f"query has too many groups ({groups:,}; the limit is {MAX_GROUPS:,})")
+
+
 def refuse_service(text: str, allow_service: bool) -> None:
     if uses_service(text) and not allow_service:
         raise QueryError("SERVICE asks the engine to fetch from another server; give --allow-service to let it")
@@ -289,6 +318,7 @@ def answer(graph, query: str, params: dict[str, str] | None = None, allow_servic
     with SERVICE is refused unless `allow_service`: it would make the engine fetch a URL."""
     prepared = load_query(query)
     text = prepared.bound(params)
+    check_limits(text)
     refuse_service(text, allow_service)
     result = graph.query(text, initNs=PREFIXES)
     if result.type == "ASK":

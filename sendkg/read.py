@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -23,23 +24,45 @@ class ReadError(Exception):
         self.reason = reason
 
 
-def read(path: Path) -> Source:
+DEFAULT_MAX_BYTES = 100 * 2**20  # a 2023-framework report is about 0.3 MB; a 1,500-page PDF about 20 MB
+
+
+def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise ReadError(path, f"unsupported file type '{path.suffix or path.name}' (expected {', '.join(SUPPORTED)})")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ReadError(path, f"cannot read file ({error.strerror or error})") from None
+    data = file_bytes(path, max_bytes)
     digest = hashlib.sha256(data).hexdigest()
     if suffix == PDF:
-        text, page_starts, tables = decode_pdf(path, data)
-        return Source(path=path, text=text, sha256=digest, media_type="application/pdf", page_starts=page_starts, tables=tables)
+        text, page_starts, tables, warnings = decode_pdf(path, data)
+        return Source(path=path, text=text, sha256=digest, media_type="application/pdf", page_starts=page_starts, tables=tables, warnings=warnings)
     return Source(path=path, text=decode_text(path, data), sha256=digest, media_type=TEXT_TYPES[suffix])
 
 
-def decode_pdf(path: Path, data: bytes) -> tuple[str, tuple[int, ...], tuple[Table, ...]]:
+def file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file's bytes; refused before reading when it is not a regular file (a FIFO, a device, a
+    symlink to one), which could block or never end, or is larger than `max_bytes`."""
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise ReadError(path, "not a regular file (a folder, FIFO, device or socket)")
+        if status.st_size > max_bytes:
+            raise ReadError(path, f"too large ({size(status.st_size)}; the limit is {size(max_bytes)}: build --max-size)")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise ReadError(path, f"cannot read file ({error.strerror or error})") from None
+    if len(data) > max_bytes:
+        raise ReadError(path, f"too large (grew past the limit of {size(max_bytes)} while read)")
+    return data
+
+
+def size(count: int) -> str:
+    return f"{count / 2**20:.1f} MB" if count >= 2**20 // 10 else f"{count:,} bytes"
+
+
+def decode_pdf(path: Path, data: bytes) -> tuple[str, tuple[int, ...], tuple[Table, ...], tuple[str, ...]]:
     if not data.strip():
         raise ReadError(path, "empty file")
     if not data.lstrip().startswith(b"%PDF"):

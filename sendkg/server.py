@@ -21,6 +21,7 @@ import html
 import json
 import os
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,7 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .query import bundled, declare_prefixes, names_dataset, uses_service
+from .query import QueryError, bundled, check_limits, declare_prefixes, names_dataset, uses_service
 from .store import open_store
 from .write import DEFAULT_GRAPH, graphs_in_order, ntriples
 
@@ -55,6 +56,9 @@ CORS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",
 }
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
+MAX_BODY = 1_000_000  # bytes of a POSTed query
+WORKERS = 16
 OWN_GRAPHS = str(DEFAULT_GRAPH)  # every graph sendkg writes is this IRI or starts with it and '/'
 
 
@@ -111,6 +115,11 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
             if uses_service(query):
                 self.send(HTTPStatus.FORBIDDEN, b"SERVICE is refused: this endpoint never fetches from other servers\n", "text/plain")
                 return
+            try:
+                check_limits(query)
+            except QueryError as error:
+                self.send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"{error}\n".encode(), "text/plain")
+                return
             accept = self.headers.get("Accept", "")
             dataset = {"use_default_graph_as_union": not names_dataset(query)}
             if default_graphs or named_graphs:
@@ -137,6 +146,9 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
             except (SyntaxError, ValueError) as error:
                 self.send(HTTPStatus.BAD_REQUEST, f"{str(error).splitlines()[0] if str(error) else error}\n".encode(), "text/plain")
                 return
+            except Exception as error:  # the engine's own failure: said, and the server goes on
+                self.send(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query could not be answered ({type(error).__name__})\n".encode(), "text/plain")
+                return
             self.send(HTTPStatus.OK, body, media)
 
         def refuse_update(self) -> None:
@@ -145,7 +157,19 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
         def do_OPTIONS(self) -> None:  # noqa: N802 - http.server's naming; a browser's CORS preflight
             self.send(HTTPStatus.NO_CONTENT, b"", "text/plain")
 
+        def refused_host(self) -> bool:
+            """A page elsewhere can rename itself to 127.0.0.1 (DNS rebinding) and read the
+            answers; a request must name this server by a loopback name to be answered."""
+            host = (self.headers.get("Host") or "").strip().lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name.strip("[]") in LOOPBACK_NAMES or self.server.server_address[0] not in LOOPBACK_NAMES:
+                return False
+            self.send(HTTPStatus.FORBIDDEN, b"refused: the Host header does not name this server\n", "text/plain")
+            return True
+
         def do_GET(self) -> None:  # noqa: N802
+            if self.refused_host():
+                return
             url = urllib.parse.urlsplit(self.path)
             form = urllib.parse.parse_qs(url.query)
             if url.path in ("/", "/index.html"):
@@ -159,9 +183,24 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
                 self.send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
 
         def do_POST(self) -> None:  # noqa: N802
+            if self.refused_host():
+                return
             url = urllib.parse.urlsplit(self.path)
             kind = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8", errors="replace")
+            length = self.headers.get("Content-Length", "0").strip()
+            if not length.isdigit():
+                self.send(HTTPStatus.BAD_REQUEST, b"Content-Length is not a number\n", "text/plain")
+                return
+            if int(length) > MAX_BODY:
+                self.send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY:,} bytes\n".encode(), "text/plain")
+                self.close_connection = True
+                return
+            raw = self.rfile.read(int(length))
+            try:
+                body = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.send(HTTPStatus.BAD_REQUEST, b"the request body is not UTF-8\n", "text/plain")
+                return
             form = urllib.parse.parse_qs(url.query)
             if kind == "application/x-www-form-urlencoded":
                 form = {**form, **urllib.parse.parse_qs(body)}
@@ -184,11 +223,44 @@ class NotAcceptable(Exception):
         super().__init__(f"not acceptable: this answer comes as {', '.join(offered)}")
 
 
+class Server(ThreadingHTTPServer):
+    """At most `WORKERS` requests answered at once (the rest wait in a listen queue of 128, not
+    the default 5), each in its own daemon thread."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address, handler) -> None:
+        super().__init__(address, handler)
+        self.slots = threading.BoundedSemaphore(WORKERS)
+
+    def process_request(self, request, client_address) -> None:
+        self.slots.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away mid-answer is no error of the server's: one line, no traceback."""
+        import sys
+
+        error = sys.exc_info()[1]
+        print(f"sendkg serve: {client_address[0]}: {type(error).__name__}: {error}", file=sys.stderr)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
 def serve(location: Path, host: str = "127.0.0.1", port: int = 7879) -> ThreadingHTTPServer:
     """A server ready to `serve_forever()` over a store folder, or a graph file loaded into memory
     (`store.open_store`); the caller stops it with `shutdown()`."""
     store = open_store(location)
-    return ThreadingHTTPServer((host, port), handler_for(store))
+    return Server((host, port), handler_for(store))
 
 
 def opener(url: str) -> urllib.request.OpenerDirector:
@@ -201,23 +273,28 @@ def opener(url: str) -> urllib.request.OpenerDirector:
 
 
 def credentials(url: str) -> urllib.request.HTTPPasswordMgrWithDefaultRealm | None:
+    """SENDKG_USER and SENDKG_PASSWORD, or else the user and password written in the URL."""
     user, password = os.environ.get("SENDKG_USER"), os.environ.get("SENDKG_PASSWORD")
     if not user:
+        written = urllib.parse.urlsplit(url)
+        user, password = written.username, written.password
+    if not user:
         return None
+    url = without_credentials(url)
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, url, user, password or "")
     return passwords
 
 
-def authorisation(url: str, method: str, timeout: float) -> str | None:
+def authorisation(written: str, url: str, method: str, timeout: float) -> str | None:
     """The Authorization header for a request with a body, worked out before it is sent.
 
     A server that wants credentials answers 401 as soon as it has read the headers and may close
     the connection while the body is still being sent (Virtuoso does), so the body must not go
     out unauthenticated: a request without one fetches the server's challenge first, and the
     header is computed from it (Digest or Basic). None when no credentials are set or the server
-    asks for none."""
-    passwords = credentials(url)
+    asks for none. `written` is the URL as given, which may hold the credentials."""
+    passwords = credentials(written)
     if passwords is None:
         return None
     challenges = asks_for_credentials(url, method, timeout) or []
@@ -275,21 +352,31 @@ def asks_for_credentials(url: str, method: str, timeout: float) -> list[str] | N
         return None
 
 
+def without_credentials(url: str) -> str:
+    """The URL without a user and password in it: what is requested, and what a message shows."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def request(url: str, method: str, timeout: float, body: bytes | None = None, accept: str | None = None, **params: str) -> bytes:
-    """One HTTP request, with credentials if the server asks; a failure is a one-line `LoadError`."""
+    """One HTTP request, with credentials if the server asks; a failure is a one-line `LoadError`
+    that never shows the credentials."""
+    written, url = url, without_credentials(url)
     target = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params)}" if params else url
     headers = {"Content-Type": "application/n-triples"} if body is not None else {}
     if accept:
         headers["Accept"] = accept
     try:
         if body is not None:
-            header = authorisation(target, method, timeout)
+            header = authorisation(written, target, method, timeout)
             if header:
                 headers["Authorization"] = header
-        with opener(url).open(urllib.request.Request(target, data=body, method=method, headers=headers), timeout=timeout) as response:
+        with opener(written).open(urllib.request.Request(target, data=body, method=method, headers=headers), timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as error:
-        raise refused(url, method, params, error.code, error.reason) from None
+        raise refused(written, method, params, error.code, error.reason) from None
     except (TimeoutError, socket.timeout):
         raise LoadError(f"{url} did not answer within {timeout:g} s") from None
     except urllib.error.URLError as error:
@@ -297,18 +384,19 @@ def request(url: str, method: str, timeout: float, body: bytes | None = None, ac
         if isinstance(reason, (TimeoutError, socket.timeout)):
             raise LoadError(f"{url} did not answer within {timeout:g} s") from None
         if isinstance(reason, ConnectionError) and body is not None and asks_for_credentials(target, method, timeout) is not None:
-            raise refused(url, method, params, 401, "Unauthorized") from None
+            raise refused(written, method, params, 401, "Unauthorized") from None
         raise LoadError(f"cannot reach {url}: {getattr(reason, 'strerror', None) or reason}") from None
     except (ConnectionError, http_client_errors()) as error:
         raise LoadError(f"{url} closed the connection ({type(error).__name__})") from None
 
 
-def refused(url: str, method: str, params: dict[str, str], code: int, reason: str) -> LoadError:
+def refused(written: str, method: str, params: dict[str, str], code: int, reason: str) -> LoadError:
+    url = without_credentials(written)
     graph = f" graph {params['graph']}" if "graph" in params else ""
     action = "refused" if method == "PUT" else f"refused {method}"
     hint = ""
     if code == 401:
-        hint = " (credentials not accepted)" if credentials(url) else " (credentials needed: set SENDKG_USER and SENDKG_PASSWORD)"
+        hint = " (credentials not accepted)" if credentials(written) else " (credentials needed: set SENDKG_USER and SENDKG_PASSWORD)"
     return LoadError(f"{url} {action}{graph}: HTTP {code} {reason}{hint}")
 
 

@@ -115,7 +115,7 @@ def structure(source: Source) -> Layout:
 
 
 def structure_letter(source: Source, lines: list[Line], title_index: int) -> Layout:
-    warnings: list[str] = []
+    warnings: list[str] = list(source.warnings)
     kind = TITLE.match(lines[title_index].text).group(1).lower()
     salutation = last_index(lines, title_index, lambda line: SALUTATION.match(line.text))
     date_index = last_index(lines, salutation if salutation is not None else title_index, lambda line: DATE_LINE.match(line.text))
@@ -342,7 +342,7 @@ def structure_council_report(source: Source, lines: list[Line]) -> Layout:
     The findings are the bullets after a sentence introducing the main findings, up to the
     next numbered paragraph or heading.
     """
-    warnings: list[str] = []
+    warnings: list[str] = list(source.warnings)
     intro = next((i for i, line in enumerate(lines) if MAIN_FINDINGS_INTRO.search(line.text)), None)
     sections: tuple[Section, ...] = ()
     if intro is None:
@@ -516,7 +516,7 @@ def joined(paragraph: list[Line], text: str) -> Item:
 def structure_report(source: Source, lines: list[Line], title: re.Match) -> Layout:
     """A 2023-framework Area SEND inspection report: headed sections of bullets and tables."""
     known = headings("2023")
-    warnings: list[str] = []
+    warnings: list[str] = list(source.warnings)
     sections: list[Section] = []
     blocks: dict[str, list[Line]] = {}
     section: Heading | None = None

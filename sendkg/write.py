@@ -164,6 +164,30 @@ def trig(prefixes: dict[str, str], graphs: Iterable[tuple[URIRef, bytes]]) -> by
     return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
+def refuse_remote_contexts(path: Path) -> None:
+    """Reading a graph never fetches anything: a JSON-LD file whose @context is a URL (which
+    rdflib would download) is refused, naming it."""
+    import json
+
+    def contexts(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    yield from value if isinstance(value, list) else [value]
+                yield from contexts(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from contexts(item)
+
+    try:
+        document = json.loads(Path(path).read_bytes())
+    except ValueError as error:
+        raise GraphFileError(f"{path}: not a readable json-ld graph ({error})") from None
+    remote = next((c for c in contexts(document) if isinstance(c, str)), None)
+    if remote is not None:
+        raise GraphFileError(f"{path}: its JSON-LD @context is a remote document ({remote}), which is never fetched; give the context inline")
+
+
 class GraphFileError(ValueError):
     """A graph file that cannot be read: the message names it and says why, in one line."""
 
@@ -249,6 +273,8 @@ def load_dataset(path: Path) -> tuple[Graph, dict[URIRef, bytes]]:
 def read_dataset(path: Path) -> tuple[Graph, dict[URIRef, bytes]]:
     fmt = FORMATS[format_for(path)]
     shared: Graph = Graph()
+    if fmt == "json-ld":
+        refuse_remote_contexts(path)
     if fmt not in ("trig", "nquads"):
         shared.parse(path, format=fmt)
         if not len(shared):

@@ -297,3 +297,91 @@ def test_a_file_name_with_terminal_escapes_is_shown_escaped(runner, tmp_path):
     result = runner.invoke(main, ["build", str(tmp_path), "-o", str(tmp_path / "g.ttl")])
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and "\\x1b[2Jnotes.txt: not a SEND inspection document" in result.stderr
+
+
+def test_what_is_not_a_regular_file_or_is_too_large_is_refused_unread(runner, tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    shutil.copy(LETTERS / "st-helens-2018.txt", tmp_path / "st-helens-2018.txt")
+    named = [str(tmp_path / n) for n in ("fifo.txt", "zero.txt", "st-helens-2018.txt")]
+    result = runner.invoke(main, ["build", *named, "-o", str(tmp_path / "g.ttl"), "--no-cache"])
+    assert result.exit_code == 1
+    assert "fifo.txt: not a regular file" in result.stderr and "zero.txt: not a regular file" in result.stderr
+    assert "st-helens-2018.txt" in result.stdout and (tmp_path / "g.ttl").exists()
+    small = runner.invoke(main, ["build", named[2], "-o", str(tmp_path / "h.ttl"), "--no-cache", "--max-size", "0.01"])
+    assert small.exit_code == 1
+    assert "st-helens-2018.txt: too large (21,982 bytes; the limit is 10,485 bytes: build --max-size)" in small.stderr
+
+
+def test_a_second_copy_of_a_document_is_a_duplicate_built_once(runner, tmp_path):
+    shutil.copy(LETTERS / "st-helens-2018.txt", tmp_path / "a.txt")
+    shutil.copy(LETTERS / "st-helens-2018.txt", tmp_path / "b.txt")
+    result = runner.invoke(main, ["build", str(tmp_path), "-o", str(tmp_path / "g.ttl"), "--no-cache"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {tmp_path / 'b.txt'}: duplicate of {tmp_path / 'a.txt'} (the same bytes); built once"]
+    assert "1 documents" in result.stdout
+
+
+def test_a_text_of_over_a_million_characters_is_built(runner, tmp_path):
+    letter = (LETTERS / "st-helens-2018.txt").read_text(encoding="utf-8")
+    head, findings = letter.split("Main findings", 1)
+    (tmp_path / "long.txt").write_text(head + "Main findings" + findings * (1_100_000 // len(findings) + 1), encoding="utf-8")
+    result = runner.invoke(main, ["build", str(tmp_path / "long.txt"), "-o", str(tmp_path / "g.ttl"), "--no-cache", "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert len((tmp_path / "long.txt").read_text(encoding="utf-8")) > 1_000_000
+
+
+def test_a_pdf_page_that_cannot_be_loaded_is_named_and_the_other_pages_read(runner, tmp_path):
+    import re
+
+    data = (LETTERS.parent / "area-send-reports" / "bedford-2025.pdf").read_bytes()
+    count = re.search(rb"/Count (\d+)", data)
+    pages = int(count.group(1))
+    (tmp_path / "damaged.pdf").write_bytes(data[: count.start(1)] + str(pages + 2).encode() + data[count.end(1) :])
+    result = runner.invoke(main, ["build", str(tmp_path / "damaged.pdf"), "-o", str(tmp_path / "g.ttl"), "--no-cache"])
+    assert result.exit_code == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "cannot be read (damaged)" in line]
+    assert [w.split(": ", 2)[2] for w in warned] == [f"page {pages + 1} cannot be read (damaged); the other pages were read", f"page {pages + 2} cannot be read (damaged); the other pages were read"]
+    assert "damaged.pdf" in result.stdout and "positive" in result.stdout
+
+
+def test_anything_else_one_document_does_to_the_code_costs_only_that_document(runner, tmp_path, monkeypatch):
+    from sendkg import pipeline
+
+    real = pipeline.extract
+
+    def fails_on_sefton(layout, doc):
+        if layout.source.name.startswith("sefton"):
+            raise IndexError("list index out of range")
+        return real(layout, doc)
+
+    monkeypatch.setattr(pipeline, "extract", fails_on_sefton)
+    shutil.copy(LETTERS / "sefton-2019-revisit.txt", tmp_path / "sefton-2019-revisit.txt")
+    shutil.copy(LETTERS / "st-helens-2018.txt", tmp_path / "st-helens-2018.txt")
+    result = runner.invoke(main, ["build", str(tmp_path), "-o", str(tmp_path / "g.ttl"), "--no-cache"])
+    assert result.exit_code == 1
+    assert f"error: {tmp_path / 'sefton-2019-revisit.txt'}: could not be processed (IndexError: list index out of range)" in result.stderr
+    assert "Traceback" not in result.stderr and "st-helens-2018.txt" in result.stdout
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_json_ld_file_with_a_remote_context_is_refused_and_nothing_is_fetched(runner, tmp_path, engine):
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(1)
+    try:
+        path = tmp_path / "remote.jsonld"
+        path.write_text(json.dumps({"@context": f"http://127.0.0.1:{listener.getsockname()[1]}/context.jsonld", "@id": "urn:a", "name": "x"}))
+        for args in (["validate", str(path)], ["query", "inspections", "--graph", str(path), "--engine", engine]):
+            result = runner.invoke(main, args)
+            assert result.exit_code == 1 and "remote.jsonld" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        with pytest.raises(TimeoutError):
+            listener.accept()
+    finally:
+        listener.close()

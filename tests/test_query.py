@@ -218,3 +218,11 @@ def test_text_from_a_document_cannot_drive_the_terminal():
     assert printable("a\x1b[2Jb\u202ec\x07") == "a\\x1b[2Jb\\u202ec\\x07"
     shown = to_text_table(Table(("text",), (("\x1b]0;title\x07 Halton",),)))
     assert "\x1b" not in shown and "\x07" not in shown and "Halton" in shown
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_query_nested_past_the_limits_is_refused_before_the_engine_sees_it(engines, engine):
+    with pytest.raises(QueryError, match=r"nested too deeply \(3000 levels; the limit is 64\)"):
+        engines[engine]("SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000)
+    with pytest.raises(QueryError, match="operators in a row"):
+        engines[engine]("SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 90000 + "true) }")

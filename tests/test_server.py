@@ -378,6 +378,62 @@ def test_credentials_go_with_the_body_so_a_server_that_hangs_up_on_strangers_sti
         sent = load(corpus_build.shared, corpus_build.parts, url, timeout=10)
         assert set(DemandsCredentials.received) == set(sent)
         assert DemandsCredentials.received[str(DEFAULT_GRAPH)] == corpus_build.shared_lines
+        monkeypatch.delenv("SENDKG_USER")
+        monkeypatch.delenv("SENDKG_PASSWORD")
+        DemandsCredentials.received.clear()
+        written = url.replace("http://", "http://loader:secret@")
+        assert set(load(corpus_build.shared, corpus_build.parts, written, timeout=10)) == set(DemandsCredentials.received)
+        with pytest.raises(LoadError) as refused:
+            load(corpus_build.shared, {}, written.replace("secret", "wrong"), timeout=10)
+        assert "HTTP 401" in str(refused.value) and "wrong" not in str(refused.value) and "loader" not in str(refused.value)
     finally:
         server.shutdown()
         server.server_close()
+
+
+def raw_request(endpoint: str, data: bytes) -> bytes:
+    """What the server sends back for bytes written to it as they are."""
+    host, port = urllib.parse.urlsplit(endpoint).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(data)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    "data,status",
+    [
+        (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: abc\r\nConnection: close\r\n\r\nASK {}", b"400"),
+        (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 6\r\nConnection: close\r\n\r\nASK\xff{}", b"400"),
+        (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 99999999999\r\nConnection: close\r\n\r\n", b"413"),
+        (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n", b"403"),
+    ],
+)
+def test_a_malformed_or_foreign_request_gets_a_4xx_not_a_dropped_connection(endpoint, data, status):
+    assert raw_request(endpoint, data).split(b" ", 2)[1] == status
+    assert http(f"{endpoint}/sparql?{urllib.parse.urlencode({'query': 'ASK {}'})}")[0] == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000,
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 90000 + "true) }",
+        "SELECT * WHERE {" + "{?s ?p ?o} UNION " * 2500 + "{?s ?p ?o}}",
+    ],
+)
+def test_a_query_that_would_crash_the_engine_is_refused_and_the_server_lives_on(endpoint, query):
+    status, _, body = http(f"{endpoint}/sparql", query.encode(), "POST", **{"Content-Type": "application/sparql-query"})
+    assert status == 413 and b"the limit is" in body
+    assert http(f"{endpoint}/sparql?{urllib.parse.urlencode({'query': 'ASK {}'})}")[0] == 200
+
+
+def test_forty_clients_at_once_are_all_answered(endpoint):
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = f"{endpoint}/sparql?{urllib.parse.urlencode({'query': 'SELECT (COUNT(*) AS ?n) WHERE { ?s a sk:Inspection }'})}"
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        statuses = list(pool.map(lambda _: http(url, Accept="text/csv")[0], range(200)))
+    assert statuses == [200] * 200

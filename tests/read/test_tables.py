@@ -51,7 +51,7 @@ def test_a_table_of_outlined_boxes_is_read_as_a_table():
     from sendkg.pdf import read_pdf
     from tests.pdfs import boxed_table_pdf
 
-    text, _, tables = read_pdf(boxed_table_pdf([["Responsible body", "Areas for priority action"], ["Northshire Council", "Leaders should act."]]))
+    text, _, tables, _ = read_pdf(boxed_table_pdf([["Responsible body", "Areas for priority action"], ["Northshire Council", "Leaders should act."]]))
     [table] = tables
     assert [[text[c.start : c.end] for c in row] for row in table.rows] == [
         ["Responsible body", "Areas for priority action"],
