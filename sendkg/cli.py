@@ -83,6 +83,8 @@ def build_command(
     from .write import format_for, serialise_parts, write_atomic
 
     for path in outputs:
+        if path.is_dir():
+            raise fail(f"{path}: is a folder; give a file name such as {path / 'sendkg.ttl'}")
         if fmt is None and format_for(path, strict=True) is None:
             raise fail(f"{path}: unknown graph format '{path.suffix}' (use .ttl, .nt, .jsonld, .trig or .nq, or --format)")
     missing = [path for path in paths if not path.exists()]
@@ -97,6 +99,10 @@ def build_command(
         result = build(sources, check=validate, jobs=jobs, cache=None if no_cache else cache, max_bytes=int(max_size * 2**20))
     for failure in result.failures:
         click.echo(shown(f"error: {failure}"), err=True)
+    from .cache import discarded
+
+    for entry in discarded:
+        click.echo(shown(f"warning: {entry}: damaged cache entry discarded; what it held was made again"), err=True)
     if not quiet:
         for extraction in result.extractions:
             for warning in extraction.warnings:
@@ -111,7 +117,12 @@ def build_command(
         if store:
             from .store import fill
 
-            quads = fill(store, result.shared_lines, result.parts)
+            try:
+                quads = fill(store, result.shared_lines, result.parts)
+            except OSError as error:
+                held = "lock" in str(error).lower()
+                reason = "in use by another process (another build or a writer holds its lock)" if held else str(error).splitlines()[0]
+                raise fail(f"{store}: cannot fill the store: {reason}; the graph files were written") from None
             if not quiet:
                 click.echo(f"store: {store} ({quads} quads)")
     if not quiet:

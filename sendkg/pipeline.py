@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from .cache import discarded, forget, keep, recall, verified
 from .extract import DocumentError, extract
 from .model import Extraction
 from .nlp import analyse
@@ -143,15 +143,7 @@ def cache_file(cache: Path, kind: str, *inputs: bytes | str) -> Path:
     digest = hashlib.sha256(extractor_version().encode())
     for data in inputs:
         digest.update(hashlib.sha256(data.encode() if isinstance(data, str) else data).digest())
-    return cache / f"{kind}-{digest.hexdigest()}.pickle"
-
-
-def recall(entry: Path | None):
-    return pickle.loads(entry.read_bytes()) if entry is not None and entry.is_file() else None
-
-
-def keep(entry: Path, result) -> None:
-    write_atomic(pickle.dumps(result), entry)
+    return cache / f"{kind}-{digest.hexdigest()}.json"
 
 
 @cache_function
@@ -251,9 +243,13 @@ def mapping_entry(extraction: Extraction, entities: dict[tuple[str, str], Entity
 
 def mapped_from_cache(entry: Path | None, check: bool) -> MappedDocument | None:
     mapped = recall(entry)
-    if mapped is None or not entry.with_suffix(".nt").is_file() or (mapped.report is None and check):
+    if mapped is None or (mapped.report is None and check):
         return None
-    return replace(mapped, graph=entry.with_suffix(".nt"))
+    graph = entry.with_suffix(".nt")
+    if not verified(graph, mapped.digest):  # emptied, cut short or altered since it was written
+        forget(entry)
+        return None
+    return replace(mapped, graph=graph)
 
 
 _MAPPING: dict = {}  # set before the processes are forked: (extractions, entities, shared, check, cache)
@@ -341,6 +337,7 @@ def build(
     shared graph and the nodes documents share; a document whose graph breaks the shapes is
     reported and left out, and the rest is built. A file larger than `max_bytes` is refused
     unread."""
+    discarded.clear()  # this build's damaged cache entries, for the command to say
     extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
     official = official_graph()
     while True:

@@ -421,7 +421,7 @@ class DocumentMapper:
             if person.body in INSPECTORATE:
                 g.add((membership, ORG.organization, INSPECTORATE[person.body]))
                 kind = role_kind(person.role)
-                if person is x.lead_inspector or (person.body != "Ofsted" and kind == "lead-inspector"):
+                if person == x.lead_inspector or (person.body != "Ofsted" and kind == "lead-inspector"):
                     printed_lead.setdefault(person.body, membership)
                 if kind in ("lead-inspector", "inspector"):
                     first_inspector.setdefault(person.body, membership)

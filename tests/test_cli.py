@@ -385,3 +385,27 @@ def test_a_json_ld_file_with_a_remote_context_is_refused_and_nothing_is_fetched(
             listener.accept()
     finally:
         listener.close()
+
+
+def test_an_output_that_is_a_folder_is_refused(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(tmp_path), "--format", "turtle"])
+    assert result.exit_code == 1 and result.stderr.strip() == f"Error: {tmp_path}: is a folder; give a file name such as {tmp_path / 'sendkg.ttl'}"
+
+
+def test_a_store_another_process_holds_is_one_line_and_the_files_are_still_written(runner, tmp_path):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import pyoxigraph, sys; s = pyoxigraph.Store({str(tmp_path / 'store')!r}); print('ready', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        out = tmp_path / "g.ttl"
+        result = runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(out), "--store", str(tmp_path / "store"), "-q"])
+        assert result.exit_code == 1
+        assert result.stderr.strip().endswith("cannot fill the store: in use by another process (another build or a writer holds its lock); the graph files were written")
+        assert out.exists()
+    finally:
+        holder.communicate("")

@@ -46,3 +46,35 @@ def test_changing_one_document_replaces_only_its_graph(tmp_path, monkeypatch):
     third = build([corpus], cache=cache)
     fill(store, third.shared_lines, third.parts)
     assert len(named_graphs(store)) == len(after) - 1
+
+
+def test_a_damaged_or_planted_cache_entry_is_discarded_and_made_again(tmp_path):
+    """Entries cut short, altered or emptied, and one naming a type the cache does not keep, are
+    each discarded with a warning; the rebuild is the same bytes as a build without a cache, and
+    nothing planted runs."""
+    import hashlib
+
+    from click.testing import CliRunner
+
+    from sendkg.cli import main
+
+    cache = tmp_path / "cache"
+    runner = CliRunner()
+    args = ["build", str(LETTERS), "--cache", str(cache), "-q", "-o"]
+    assert runner.invoke(main, [*args, str(tmp_path / "first.ttl")]).exit_code == 0
+    extractions = sorted(cache.glob("extraction-*.json"))
+    graphs = sorted(cache.glob("graph-*.nt"))
+    extractions[0].write_bytes(extractions[0].read_bytes()[:100])
+    extractions[1].write_bytes(extractions[1].read_bytes().replace(b"Inspector", b"Inspektor", 1))
+    graphs[0].write_bytes(b"")
+    graphs[1].write_bytes(graphs[1].read_bytes()[: len(graphs[1].read_bytes()) // 2])
+    planted = b'{"$":"Popen","args":["touch","' + str(tmp_path / "pwned").encode() + b'"]}'
+    report = sorted(cache.glob("report-*.json"))[0]
+    report.write_bytes(hashlib.sha256(planted).hexdigest().encode() + b"\n" + planted)
+    (cache / "extraction-planted.pickle").write_bytes(b"cos\nsystem\n(S'touch pwned'\ntR.")
+    second = runner.invoke(main, [*args, str(tmp_path / "second.ttl")])
+    assert second.exit_code == 0, second.stderr
+    warnings = [line for line in second.stderr.splitlines() if "damaged cache entry discarded" in line]
+    assert len(warnings) == 5
+    assert (tmp_path / "second.ttl").read_bytes() == (tmp_path / "first.ttl").read_bytes()
+    assert not (tmp_path / "pwned").exists()
