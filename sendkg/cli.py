@@ -280,7 +280,8 @@ def serve_command(store: Path, port: int) -> None:
 @click.option("--prune", is_flag=True, help="Also remove the sendkg graphs on the server that this build no longer has.")
 @click.option("--query-endpoint", default=None, help="The server's SPARQL query URL, to list its graphs for --prune.  [default: the endpoint with /store as /query]", show_default=False)
 @click.option("--timeout", type=float, default=30.0, help="Seconds to wait for each answer from the server.")
-def load_command(endpoint: str, graph: Path, prune: bool, query_endpoint: str | None, timeout: float) -> None:
+@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds the whole load may take.  [default: no limit]", show_default=False)
+def load_command(endpoint: str, graph: Path, prune: bool, query_endpoint: str | None, timeout: float, deadline: float | None) -> None:
     """PUT each named graph to a Graph Store Protocol server (replace semantics). Credentials, if
     any, come from SENDKG_USER and SENDKG_PASSWORD, or the endpoint's URL (Basic or Digest, as the
     server asks), and are never printed."""
@@ -294,7 +295,7 @@ def load_command(endpoint: str, graph: Path, prune: bool, query_endpoint: str | 
     except GraphFileError as error:
         raise fail(str(error)) from None
     try:
-        sent = load(shared, parts, endpoint, timeout)
+        sent = load(shared, parts, endpoint, timeout, deadline)
         click.echo(f"loaded {sum(sent.values())} triples in {len(sent)} graphs into {without_credentials(endpoint)}")
         if prune:
             removed = prune_graphs(set(sent), endpoint, query_endpoint, timeout)

@@ -22,6 +22,7 @@ import json
 import os
 import socket
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -310,14 +311,36 @@ def authorisation(written: str, url: str, method: str, timeout: float) -> str | 
     return None
 
 
-def load(shared: Graph, parts: Mapping[URIRef, bytes], endpoint: str, timeout: float = 30.0) -> dict[str, int]:
+def load(shared: Graph, parts: Mapping[URIRef, bytes], endpoint: str, timeout: float = 30.0, deadline: float | None = None) -> dict[str, int]:
     """PUT every graph (the shared one and each named one, as N-Triples) to a Graph Store Protocol
-    endpoint. Returns triples sent per graph IRI."""
-    sent = {}
-    for identifier, body in graphs_in_order(ntriples(shared), parts):
-        request(endpoint, "PUT", timeout, graph=str(identifier), body=body)
+    endpoint, each within `timeout` seconds and all within `deadline`. Returns triples sent per
+    graph IRI. A failure says how far the load got: which graphs hold the new build and that the
+    rest still hold what the server had, so loading again (replace semantics) finishes it."""
+    graphs = list(graphs_in_order(ntriples(shared), parts))
+    finish = None if deadline is None else time.monotonic() + deadline
+    sent: dict[str, int] = {}
+    for identifier, body in graphs:
+        wait = timeout if finish is None else min(timeout, finish - time.monotonic())
+        try:
+            if wait <= 0:
+                raise LoadError(f"the load did not finish within its deadline of {deadline:g} s")
+            request(endpoint, "PUT", wait, graph=str(identifier), body=body)
+        except LoadError as error:
+            reason = str(error)
+            if finish is not None and wait < timeout and time.monotonic() >= finish:
+                reason = f"the load did not finish within its deadline of {deadline:g} s"
+            raise LoadError(f"{reason}; {how_far(sent, len(graphs))}") from None
         sent[str(identifier)] = body.count(b"\n")
     return sent
+
+
+def how_far(sent: Mapping[str, int], total: int) -> str:
+    if not sent:
+        return "nothing was replaced: the server holds what it had"
+    return (
+        f"{len(sent)} of {total} graphs were replaced (the shared graph first, then documents up to "
+        f"{list(sent)[-1]}); the other {total - len(sent)} still hold what the server had: load again to finish"
+    )
 
 
 def prune_graphs(kept: set[str], endpoint: str, query_endpoint: str | None = None, timeout: float = 30.0) -> list[str]:

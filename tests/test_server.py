@@ -437,3 +437,43 @@ def test_forty_clients_at_once_are_all_answered(endpoint):
     with ThreadPoolExecutor(max_workers=40) as pool:
         statuses = list(pool.map(lambda _: http(url, Accept="text/csv")[0], range(200)))
     assert statuses == [200] * 200
+
+
+class FailsAtTheSixthGraph(BaseHTTPRequestHandler):
+    """A Graph Store that takes five graphs, refuses the sixth, and takes everything after a reset;
+    optionally slow."""
+
+    puts = 0
+    delay = 0.0
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def do_PUT(self):  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).puts += 1
+        time.sleep(self.delay)
+        self.send_response(500 if type(self).puts == 6 else 204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_a_load_that_fails_half_way_says_what_it_left_and_a_second_load_finishes(corpus_build):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FailsAtTheSixthGraph)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/store"
+    total = len(corpus_build.parts) + 1
+    try:
+        with pytest.raises(LoadError) as failed:
+            load(corpus_build.shared, corpus_build.parts, url, timeout=10)
+        message = str(failed.value)
+        assert "HTTP 500" in message and f"5 of {total} graphs were replaced" in message
+        assert f"the other {total - 5} still hold what the server had: load again to finish" in message
+        assert len(load(corpus_build.shared, corpus_build.parts, url, timeout=10)) == total
+        FailsAtTheSixthGraph.puts, FailsAtTheSixthGraph.delay = 100, 0.3
+        with pytest.raises(LoadError, match=r"did not finish within its deadline of 1 s; \d+ of"):
+            load(corpus_build.shared, corpus_build.parts, url, timeout=10, deadline=1)
+    finally:
+        FailsAtTheSixthGraph.delay = 0.0
+        server.shutdown()
+        server.server_close()
