@@ -91,12 +91,18 @@ class Query:
     @property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT or DESCRIBE."""
-        body = re.sub(r"#[^\n]*", " ", self.text)
-        body = re.sub(r"(?i)\b(?:PREFIX\s+[\w-]*:\s*<[^>]*>|BASE\s+<[^>]*>)", " ", body)
-        match = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
+        match = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", keywords(self.text))
         if not match:
             raise QueryError("not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
         return match.group(1).upper()
+
+    def runnable(self, values: dict[str, str] | None = None, allow_service: bool = False) -> str:
+        """The text an engine may run: `bound`, within the size and nesting limits, and with SERVICE
+        only if `allow_service`."""
+        text = self.bound(values)
+        check_limits(text)
+        refuse_service(text, allow_service)
+        return text
 
     def bound(self, values: dict[str, str] | None = None) -> str:
         """The text to run: the prefixes declared, each given parameter written into the
@@ -316,11 +322,7 @@ def run(graph, query: str, params: dict[str, str] | None = None) -> Table:
 def answer(graph, query: str, params: dict[str, str] | None = None, allow_service: bool = False) -> Result:
     """Any query form, answered by rdflib, with the prefixes declared in the text only. A query
     with SERVICE is refused unless `allow_service`: it would make the engine fetch a URL."""
-    prepared = load_query(query)
-    text = prepared.bound(params)
-    check_limits(text)
-    refuse_service(text, allow_service)
-    result = graph.query(text, initNs=PREFIXES)
+    result = graph.query(load_query(query).runnable(params, allow_service), initNs=PREFIXES)
     if result.type == "ASK":
         return Answer(bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from .query import Answer, QueryError, Result, Table, Triples, check_limits, load_query, refuse_service
+from .query import Answer, QueryError, Result, Table, Triples, load_query
 from .write import DEFAULT_GRAPH, digests, format_for, in_graph, write_atomic
 
 DIGESTS = "sendkg-graphs.json"  # beside Oxigraph's own files: what each named graph held when loaded
@@ -124,10 +124,7 @@ def answer(location: Path | ox.Store, query: str, params: dict[str, str] | None 
     the query names with FROM and FROM NAMED); SERVICE only if `allow_service`."""
     store = location if isinstance(location, ox.Store) else open_store(location)
     prepared = load_query(query)
-    text = prepared.bound(params)
-    check_limits(text)
-    refuse_service(text, allow_service)
-    results = store.query(text, use_default_graph_as_union=not prepared.names_its_dataset)
+    results = store.query(prepared.runnable(params, allow_service), use_default_graph_as_union=not prepared.names_its_dataset)
     if isinstance(results, ox.QueryBoolean):
         return Answer(bool(results))
     if isinstance(results, ox.QueryTriples):

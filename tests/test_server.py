@@ -26,12 +26,7 @@ from sendkg.server import LoadError, load, serve
 from sendkg.store import fill, open_store
 from sendkg.store import run as store_run
 from sendkg.write import DEFAULT_GRAPH, serialise_parts, write_atomic
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.engines import free_port
 
 
 def wait_for(port: int, seconds: float = 20.0) -> None:

@@ -11,6 +11,7 @@ from sendkg.query import run as rdflib_run
 from sendkg.store import fill, open_store
 from sendkg.store import run as store_run
 from sendkg.write import ntriples, serialise_parts, write_atomic
+from tests.engines import as_numbers
 
 
 
@@ -19,18 +20,6 @@ def store(corpus_build, tmp_path_factory):
     path = tmp_path_factory.mktemp("store") / "store"
     assert fill(path, corpus_build.shared_lines, corpus_build.parts) > len(corpus_build.graph) // 2
     return path
-
-
-def as_numbers(rows):
-    """Rows with each number as a number: engines write 12.5 as '12.5' or '12.50'."""
-
-    def value(text: str) -> object:
-        try:
-            return float(text)
-        except ValueError:
-            return text
-
-    return sorted((tuple(map(value, row)) for row in rows), key=repr)
 
 
 @pytest.mark.parametrize("name", sorted(bundled()))

@@ -15,14 +15,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 import urllib.parse
 import urllib.request
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -32,16 +31,11 @@ from sendkg.query import run as rdflib_run
 from sendkg.store import open_store
 from sendkg.store import run as oxigraph_run
 from sendkg.write import DEFAULT_GRAPH, load_dataset, load_for_query, serialise_parts, write_atomic
+from tests.engines import as_numbers, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 INI = [Path("/etc/virtuoso-opensource-7/virtuoso.ini"), Path("/usr/share/virtuoso-opensource-7/virtuoso.ini")]
 USER = PASSWORD = "dba"  # the account a new Virtuoso database starts with, on a server only this script reaches
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def configuration(template: str, folder: Path, sql_port: int, http_port: int) -> str:
@@ -105,17 +99,6 @@ def virtuoso_rows(endpoint: str, text: str, graphs: list[str]) -> Table:
     columns = tuple(answer["head"]["vars"])
     rows = tuple(tuple(b.get(c, {}).get("value", "") for c in columns) for b in answer["results"]["bindings"])
     return Table(columns, rows)
-
-
-def comparable(table: Table) -> list[tuple[str, ...]]:
-    """Rows sorted, numbers as numbers: engines write 12.5 as '12.5' or '12.50'."""
-
-    def value(text: str) -> str:
-        if re.fullmatch(r"-?\d+(\.\d+)?(E[+-]?\d+)?", text, re.I):
-            return repr(round(float(text), 9))
-        return text
-
-    return sorted(tuple(map(value, row)) for row in table.rows)
 
 
 def commonest_values(query, table: Table) -> list[tuple]:
@@ -185,7 +168,7 @@ def compare(trig: Path, out: Path | None) -> int:
                     except urllib.error.HTTPError as error:
                         print(f"{name}: {error.read().decode('utf-8', 'replace').strip().splitlines()[0]}", file=sys.stderr)
                         found = None
-                    agree = found is not None and found.columns == expected.columns and comparable(found) == comparable(expected) == comparable(embedded)
+                    agree = found is not None and found.columns == expected.columns and as_numbers(found.rows) == as_numbers(expected.rows) == as_numbers(embedded.rows)
                     same = same and agree
                     counts.append((len(expected.rows), len(embedded.rows), "error" if found is None else len(found.rows), agree))
                 if not same:
