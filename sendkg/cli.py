@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -78,9 +79,9 @@ def build_command(
     quiet: bool,
 ) -> None:
     """Build the graph from documents (files or folders; default corpus/)."""
-    from .pipeline import build
+    from .publish import StoreInUse, store_lock
     from .read import find_documents
-    from .write import format_for, serialise_parts, write_atomic
+    from .write import format_for
 
     for path in outputs:
         if path.is_dir():
@@ -91,12 +92,27 @@ def build_command(
     if missing:
         raise fail(f"{missing[0]}: no such file or folder")
     sources = list(find_documents(paths or (Path("corpus"),)))
+    with ExitStack() as held:
+        if store:
+            try:
+                held.enter_context(store_lock(store))
+            except (StoreInUse, OSError) as error:
+                raise fail(f"{error}; nothing was written" if isinstance(error, StoreInUse) else f"{store}: cannot use the store ({error.strerror or error})") from None
+        build_and_publish(sources, outputs, fmt, validate, store, jobs, None if no_cache else cache, int(max_size * 2**20), quiet)
+
+
+def build_and_publish(sources, outputs, fmt, validate, store, jobs, cache, max_bytes, quiet) -> None:
+    """The rest of `build`, with the store (if any) held."""
+    from .pipeline import build
+    from .publish import publish
+    from .write import format_for
+
     if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
         # Each document is counted twice: when read, and when mapped and validated.
         with click.progressbar(length=2 * len(sources), label="building", file=sys.stderr) as bar:
-            result = build(sources, check=validate, jobs=jobs, progress=bar.update, cache=None if no_cache else cache, max_bytes=int(max_size * 2**20))
+            result = build(sources, check=validate, jobs=jobs, progress=bar.update, cache=cache, max_bytes=max_bytes)
     else:
-        result = build(sources, check=validate, jobs=jobs, cache=None if no_cache else cache, max_bytes=int(max_size * 2**20))
+        result = build(sources, check=validate, jobs=jobs, cache=cache, max_bytes=max_bytes)
     for failure in result.failures:
         click.echo(shown(f"error: {failure}"), err=True)
     from .cache import discarded
@@ -112,19 +128,15 @@ def build_command(
         click.echo(f"not written: {', '.join(map(str, outputs))} (the graph does not conform to the shapes)", err=True)
         sys.exit(1)
     if result.extractions:
-        for path in outputs:
-            write_atomic(serialise_parts(result.shared, result.parts, fmt or format_for(path)), path)
-        if store:
-            from .store import fill
-
-            try:
-                quads = fill(store, result.shared_lines, result.parts)
-            except OSError as error:
-                held = "lock" in str(error).lower()
-                reason = "in use by another process (another build or a writer holds its lock)" if held else str(error).splitlines()[0]
-                raise fail(f"{store}: cannot fill the store: {reason}; the graph files were written") from None
-            if not quiet:
-                click.echo(f"store: {store} ({quads} quads)")
+        try:
+            quads = publish(result.shared, result.shared_lines, result.parts, {path: fmt or format_for(path) for path in outputs}, store)
+        except OSError as error:
+            held = "lock" in str(error).lower()
+            reason = "in use by another process (a writer holds its lock)" if held else (error.strerror or str(error).splitlines()[0])
+            where = getattr(error, "filename", None) or store
+            raise fail(f"{where}: cannot write the build: {reason}; the graph files and the store are as they were") from None
+        if store and not quiet:
+            click.echo(f"store: {store} ({quads} quads)")
     if not quiet:
         click.echo(shown(summary(result, outputs)))
     sys.exit(0 if result.ok and result.extractions else 1)
@@ -255,14 +267,17 @@ def report_command(graph: Path, output: Path) -> None:
 @main.command(name="serve")
 @click.option("--store", type=click.Path(path_type=Path), default=Path("output/store"), help="A store folder (`build --store`), or a TriG or N-Quads file to load into memory: slower to start, faster to query.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7879, help="The port on 127.0.0.1 to answer on.")
-def serve_command(store: Path, port: int) -> None:
+@click.option("--processes", type=click.IntRange(1, 64), default=2, help="Worker processes answering queries, each with the store open.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=10.0, metavar="SECONDS", help="A query still running after this long is stopped (503).")
+@click.option("--answer-cache", type=click.FloatRange(min=0), default=64.0, metavar="MB", help="Answers kept for repeated requests (0: none).")
+def serve_command(store: Path, port: int, processes: int, time_limit: float, answer_cache: float) -> None:
     """Answer SPARQL 1.1 Protocol queries over the store on 127.0.0.1 (read-only), until Ctrl-C."""
     from .server import serve
 
     if not store.exists():
         raise fail(f"{store}: no such store or file")
     try:
-        server = serve(store, "127.0.0.1", port)
+        server = serve(store, "127.0.0.1", port, processes, time_limit, int(answer_cache * 2**20))
     except (ValueError, SyntaxError, OSError) as error:
         raise fail(str(error).splitlines()[0]) from None
     click.echo(f"serving {store} at http://127.0.0.1:{port}/sparql (the page at http://127.0.0.1:{port}/)")

@@ -320,7 +320,7 @@ def read_pdf(data: bytes) -> tuple[str, tuple[int, ...], tuple[Table, ...], tupl
         message = str(error).lower()
         if "password" in message:
             raise PdfError("encrypted PDF (a password is needed)") from None
-        raise PdfError(f"corrupt or truncated PDF ({str(error).split(':')[-1].strip() or 'cannot be opened'})") from None
+        raise PdfError(f"corrupt or truncated PDF ({str(error).split(':')[-1].strip().rstrip(').').strip() or 'cannot be opened'})") from None
     pages, unread = [], []
     try:
         for number in range(1, len(document) + 1):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +27,7 @@ from .nlp import analyse
 from .numbers import measure
 from .official import GRAPH as OFFICIAL_GRAPH
 from .official import official_graph
+from .processes import die_with_parent
 from .rdf import document_graph, document_graph_iri, document_iri, entities_used, shared_graph
 from .read import DEFAULT_MAX_BYTES, ReadError, file_bytes, find_documents, read
 from .resolve import Entity, resolve
@@ -33,7 +35,7 @@ from .resources import folder
 from .structure import NotAnInspection, structure
 from .themes import tag
 from .validate import Report, Violation, combined, validate, validate_document
-from .write import NamedGraphs, contents, merge_sorted, ntriples, union, write_atomic
+from .write import NamedGraphs, clean_stale, contents, merge_sorted, ntriples, union, write_atomic
 
 
 @dataclass(frozen=True)
@@ -162,13 +164,14 @@ def extractor_version() -> str:
 
 def in_processes(function: Callable, items: list, jobs: int, progress: Callable[[int], None] | None) -> list:
     """`function` over `items` in order, in `jobs` forked processes when there is more than one;
-    a forked process sees what the parent had set up (the spaCy pipeline, the shared graph)."""
+    a forked process sees what the parent had set up (the spaCy pipeline, the shared graph), and
+    ends when the parent does, even killed."""
     results = []
     if jobs > 1 and len(items) > 1:
         context = multiprocessing.get_context("fork")
         gc.freeze()  # the children's collector then leaves the parent's objects, and their pages, shared
         try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
                 for result in pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))):
                     results.append(result)
                     if progress:
@@ -336,8 +339,10 @@ def build(
     graph is validated with the shared graph beside it (in `jobs` processes, cached), then the
     shared graph and the nodes documents share; a document whose graph breaks the shapes is
     reported and left out, and the rest is built. A file larger than `max_bytes` is refused
-    unread."""
+    unread. Temporary files a killed build left in the cache are removed first."""
     discarded.clear()  # this build's damaged cache entries, for the command to say
+    if cache is not None:
+        clean_stale(cache)
     extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
     official = official_graph()
     while True:

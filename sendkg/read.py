@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,6 +30,8 @@ DEFAULT_MAX_BYTES = 100 * 2**20  # a 2023-framework report is about 0.3 MB; a 1,
 
 def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     path = Path(path)
+    if path.is_dir():
+        raise ReadError(path, f"folder cannot be listed ({unlistable(path) or 'not a document'})")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise ReadError(path, f"unsupported file type '{path.suffix or path.name}' (expected {', '.join(SUPPORTED)})")
@@ -92,14 +95,28 @@ def decode_text(path: Path, data: bytes) -> str:
 def find_documents(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named on the command line, and the supported files below any folder, in a stable order.
 
-    A folder's README files describe the corpus; they are not documents of it."""
+    A folder's README files describe the corpus; they are not documents of it. A subfolder that
+    cannot be listed is yielded itself, so that reading it says why, rather than skipped unsaid."""
     for path in paths:
         path = Path(path)
-        if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.lower().startswith("readme")
-            )
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        found: list[Path] = []
+        unreadable: list[Path] = []
+        for folder, _, names in os.walk(path, onerror=lambda error: unreadable.append(Path(error.filename))):
+            found += (
+                Path(folder) / name
+                for name in names
+                if Path(name).suffix.lower() in SUPPORTED and not name.lower().startswith("readme") and (Path(folder) / name).is_file()
+            )
+        yield from sorted(found + unreadable)
+
+
+def unlistable(folder: Path) -> str | None:
+    """Why a folder cannot be listed, or None when it can."""
+    try:
+        with os.scandir(folder):
+            return None
+    except OSError as error:
+        return error.strerror or str(error)

@@ -195,17 +195,49 @@ class GraphFileError(ValueError):
 def write_atomic(data: bytes, path: Path) -> None:
     """Write to a temporary file beside `path`, then rename it into place: a reader sees the old
     file or the new one, never half of one. The file gets the mode a new file gets (the umask's)."""
+    os.replace(written_beside(data, path), path)
+
+
+def written_beside(data: bytes, path: Path) -> Path:
+    """`data` in a new temporary file beside `path`, for the caller to rename into place. Its name
+    holds this process's ID (`.NAME.PID.RANDOM.tmp`), so that `clean_stale` can tell the files a
+    killed process left from those another build is writing."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TEMPORARY, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.chmod(temporary, 0o666 & ~umask())
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
+
+
+TEMPORARY = ".tmp"
+
+
+def clean_stale(folder: Path) -> list[Path]:
+    """Remove the temporary files in `folder` that a process no longer running left (a build
+    killed while writing); returns them."""
+    removed = []
+    for path in sorted(Path(folder).glob(f".*{TEMPORARY}")) if Path(folder).is_dir() else []:
+        pid = path.name.rsplit(".", 3)[-3] if path.name.count(".") >= 4 else ""
+        if pid.isdigit() and not running(int(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def umask() -> int:

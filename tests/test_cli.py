@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 
 import pytest
@@ -392,20 +393,66 @@ def test_an_output_that_is_a_folder_is_refused(runner, tmp_path):
     assert result.exit_code == 1 and result.stderr.strip() == f"Error: {tmp_path}: is a folder; give a file name such as {tmp_path / 'sendkg.ttl'}"
 
 
-def test_a_store_another_process_holds_is_one_line_and_the_files_are_still_written(runner, tmp_path):
+def holding(code: str):
+    """A Python process that runs `code` (which prints 'ready') and then waits until told to end."""
     import subprocess
     import sys
 
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import pyoxigraph, sys; s = pyoxigraph.Store({str(tmp_path / 'store')!r}); print('ready', flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
+    return subprocess.Popen([sys.executable, "-c", code + "; sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def test_a_store_another_process_holds_is_one_line_and_neither_files_nor_store_change(runner, tmp_path):
+    holder = holding(f"import pyoxigraph, sys; s = pyoxigraph.Store({str(tmp_path / 'store')!r}); print('ready', flush=True)")
     try:
         assert holder.stdout.readline().strip() == "ready"
         out = tmp_path / "g.ttl"
         result = runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(out), "--store", str(tmp_path / "store"), "-q"])
         assert result.exit_code == 1
-        assert result.stderr.strip().endswith("cannot fill the store: in use by another process (another build or a writer holds its lock); the graph files were written")
-        assert out.exists()
+        assert result.stderr.strip().endswith("in use by another process (a writer holds its lock); the graph files and the store are as they were")
+        assert not out.exists() and not list(tmp_path.glob(".g.ttl.*"))
     finally:
         holder.communicate("")
+
+
+def test_a_second_build_on_a_store_in_use_says_which_process_holds_it_and_writes_nothing(runner, tmp_path):
+    store = tmp_path / "store"
+    holder = holding(f"import sys; from sendkg.publish import store_lock; lock = store_lock({str(store)!r}); lock.__enter__(); print('ready', flush=True)")
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        out = tmp_path / "g.ttl"
+        result = runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(out), "--store", str(store), "-q"])
+        assert result.exit_code == 1
+        assert result.stderr.strip() == f"Error: {store}: the store is in use by PID {holder.pid} (another sendkg build); try again when it has finished; nothing was written"
+        assert not out.exists()
+    finally:
+        holder.communicate("")
+    result = runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(out), "--store", str(store), "-q"])
+    assert result.exit_code == 0 and out.exists()
+
+
+def test_temporary_files_a_killed_build_left_are_removed_and_others_kept(runner, tmp_path):
+    out = tmp_path / "g.ttl"
+    tmp_path.joinpath(".g.ttl.999999999.abc123.tmp").write_text("half a graph")  # no such process
+    tmp_path.joinpath(f".g.ttl.{os.getpid()}.abc123.tmp").write_text("being written by a live process")
+    result = runner.invoke(main, ["build", str(LETTERS / "st-helens-2018.txt"), "-o", str(out), "-q"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f".g.ttl.{os.getpid()}.abc123.tmp", "g.ttl"]
+
+
+def test_a_subfolder_that_cannot_be_listed_is_named_and_the_rest_built(runner, tmp_path, monkeypatch):
+    import sendkg.read
+
+    shutil.copy(LETTERS / "st-helens-2018.txt", tmp_path / "st-helens-2018.txt")
+    (tmp_path / "locked").mkdir()
+    listing = os.scandir
+
+    def scandir(path="."):  # what a folder without read permission gives (the tests may run as root)
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return listing(path)
+
+    monkeypatch.setattr(sendkg.read.os, "scandir", scandir)
+    result = runner.invoke(main, ["build", str(tmp_path), "-o", str(tmp_path / "g.ttl"), "--no-cache"])
+    assert result.exit_code == 1
+    assert f"error: {tmp_path / 'locked'}: folder cannot be listed (Permission denied)" in result.stderr.splitlines()
+    assert "st-helens-2018.txt" in result.stdout
