@@ -7,7 +7,8 @@ XML, CSV or TSV, CONSTRUCT and DESCRIBE as N-Triples, Turtle, RDF/XML or JSON-LD
 header asks; `default-graph-uri` and `named-graph-uri` choose the dataset (by default, the union of
 the named graphs); an update is refused (403, read-only), and so is SERVICE (403: the server
 never fetches from elsewhere); CORS headers let a page on any origin
-query it. Standard library HTTP only.
+query it. Standard library HTTP; the queries themselves are answered in worker processes that a
+time limit stops (`workers`).
 
 `load`: each named graph PUT to the Graph Store endpoint (replace semantics: loading twice leaves
 the same triples), credentials from the environment (SENDKG_USER, SENDKG_PASSWORD; Basic or Digest,
@@ -31,27 +32,12 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .query import QueryError, bundled, check_limits, declare_prefixes, names_dataset, uses_service
-from .store import open_store
+from .query import QueryError, bundled, check_limits, uses_service
+from .workers import ANSWERS, TIME_LIMIT, Request, Workers
 from .write import DEFAULT_GRAPH, graphs_in_order, ntriples
 
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-}
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -81,21 +67,7 @@ def page() -> str:
     )
 
 
-def chosen(accept: str, offered: Mapping[str, object], default: str) -> str | None:
-    """The media type to answer with: the first one the Accept header names that is offered,
-    the default for */* or no header, None when nothing it names is offered."""
-    if not accept.strip():
-        return default
-    for part in accept.split(","):
-        media = part.split(";")[0].strip().lower()
-        if media in offered:
-            return media
-        if media in ("*/*", "application/*", "text/*"):
-            return default
-    return None
-
-
-def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
+def handler_for(workers: Workers) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format, *args):  # noqa: A002 - the base class's name
             pass
@@ -121,36 +93,8 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
             except QueryError as error:
                 self.send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"{error}\n".encode(), "text/plain")
                 return
-            accept = self.headers.get("Accept", "")
-            dataset = {"use_default_graph_as_union": not names_dataset(query)}
-            if default_graphs or named_graphs:
-                dataset = {
-                    "default_graph": [ox.NamedNode(g) for g in default_graphs] or None,
-                    "named_graphs": [ox.NamedNode(g) for g in named_graphs] or None,
-                }
-                dataset = {k: v for k, v in dataset.items() if v is not None}
-            try:
-                results = store.query(declare_prefixes(query), **dataset)
-                if isinstance(results, ox.QuerySolutions | ox.QueryBoolean):
-                    media = chosen(accept, RESULT_FORMATS, "application/sparql-results+json")
-                    if media is None:
-                        raise NotAcceptable(RESULT_FORMATS)
-                    body = results.serialize(format=RESULT_FORMATS[media])
-                else:
-                    media = chosen(accept, GRAPH_FORMATS, "text/turtle")
-                    if media is None:
-                        raise NotAcceptable(GRAPH_FORMATS)
-                    body = ox.serialize(results, format=GRAPH_FORMATS[media])
-            except NotAcceptable as error:
-                self.send(HTTPStatus.NOT_ACCEPTABLE, f"{error}\n".encode(), "text/plain")
-                return
-            except (SyntaxError, ValueError) as error:
-                self.send(HTTPStatus.BAD_REQUEST, f"{str(error).splitlines()[0] if str(error) else error}\n".encode(), "text/plain")
-                return
-            except Exception as error:  # the engine's own failure: said, and the server goes on
-                self.send(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query could not be answered ({type(error).__name__})\n".encode(), "text/plain")
-                return
-            self.send(HTTPStatus.OK, body, media)
+            reply = workers.answer(Request(query, self.headers.get("Accept", ""), tuple(default_graphs), tuple(named_graphs)))
+            self.send(reply.status, reply.body, reply.media)
 
         def refuse_update(self) -> None:
             self.send(HTTPStatus.FORBIDDEN, b"read-only: this endpoint answers queries, never updates\n", "text/plain")
@@ -219,11 +163,6 @@ def handler_for(store: ox.Store) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class NotAcceptable(Exception):
-    def __init__(self, offered: Mapping[str, object]):
-        super().__init__(f"not acceptable: this answer comes as {', '.join(offered)}")
-
-
 class Server(ThreadingHTTPServer):
     """At most `WORKERS` requests answered at once (the rest wait in a listen queue of 128, not
     the default 5), each in its own daemon thread."""
@@ -231,9 +170,15 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address, handler) -> None:
+    def __init__(self, address, handler, workers: Workers | None = None) -> None:
         super().__init__(address, handler)
         self.slots = threading.BoundedSemaphore(WORKERS)
+        self.workers = workers
+
+    def server_close(self) -> None:
+        super().server_close()
+        if self.workers is not None:
+            self.workers.close()
 
     def process_request(self, request, client_address) -> None:
         self.slots.acquire()
@@ -257,11 +202,17 @@ class Server(ThreadingHTTPServer):
             self.slots.release()
 
 
-def serve(location: Path, host: str = "127.0.0.1", port: int = 7879) -> ThreadingHTTPServer:
+def serve(location: Path, host: str = "127.0.0.1", port: int = 7879, processes: int = 2, time_limit: float = TIME_LIMIT, answers: int = ANSWERS) -> ThreadingHTTPServer:
     """A server ready to `serve_forever()` over a store folder, or a graph file loaded into memory
-    (`store.open_store`); the caller stops it with `shutdown()`."""
-    store = open_store(location)
-    return Server((host, port), handler_for(store))
+    (`store.open_store`), its queries answered by `processes` workers, each query within
+    `time_limit` seconds, and up to `answers` bytes of answers kept for repeated requests (0:
+    none); the caller stops it with `shutdown()` and `server_close()`."""
+    workers = Workers(location, processes, time_limit, answers)
+    try:
+        return Server((host, port), handler_for(workers), workers)
+    except BaseException:
+        workers.close()
+        raise
 
 
 def opener(url: str) -> urllib.request.OpenerDirector:
