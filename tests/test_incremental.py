@@ -11,6 +11,7 @@ from sendkg import pipeline
 from sendkg.pipeline import build
 from sendkg.store import fill
 from tests.conftest import LETTERS
+from tests.faults import damage_cache
 
 
 def named_graphs(path) -> set[str]:
@@ -52,8 +53,6 @@ def test_a_damaged_or_planted_cache_entry_is_discarded_and_made_again(tmp_path):
     """Entries cut short, altered or emptied, and one naming a type the cache does not keep, are
     each discarded with a warning; the rebuild is the same bytes as a build without a cache, and
     nothing planted runs."""
-    import hashlib
-
     from click.testing import CliRunner
 
     from sendkg.cli import main
@@ -62,19 +61,10 @@ def test_a_damaged_or_planted_cache_entry_is_discarded_and_made_again(tmp_path):
     runner = CliRunner()
     args = ["build", str(LETTERS), "--cache", str(cache), "-q", "-o"]
     assert runner.invoke(main, [*args, str(tmp_path / "first.ttl")]).exit_code == 0
-    extractions = sorted(cache.glob("extraction-*.json"))
-    graphs = sorted(cache.glob("graph-*.nt"))
-    extractions[0].write_bytes(extractions[0].read_bytes()[:100])
-    extractions[1].write_bytes(extractions[1].read_bytes().replace(b"Inspector", b"Inspektor", 1))
-    graphs[0].write_bytes(b"")
-    graphs[1].write_bytes(graphs[1].read_bytes()[: len(graphs[1].read_bytes()) // 2])
-    planted = b'{"$":"Popen","args":["touch","' + str(tmp_path / "pwned").encode() + b'"]}'
-    report = sorted(cache.glob("report-*.json"))[0]
-    report.write_bytes(hashlib.sha256(planted).hexdigest().encode() + b"\n" + planted)
-    (cache / "extraction-planted.pickle").write_bytes(b"cos\nsystem\n(S'touch pwned'\ntR.")
+    damaged = damage_cache(cache, tmp_path / "pwned")
     second = runner.invoke(main, [*args, str(tmp_path / "second.ttl")])
     assert second.exit_code == 0, second.stderr
     warnings = [line for line in second.stderr.splitlines() if "damaged cache entry discarded" in line]
-    assert len(warnings) == 5
+    assert len(warnings) == damaged
     assert (tmp_path / "second.ttl").read_bytes() == (tmp_path / "first.ttl").read_bytes()
     assert not (tmp_path / "pwned").exists()

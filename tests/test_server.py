@@ -434,6 +434,58 @@ def test_forty_clients_at_once_are_all_answered(endpoint):
     assert statuses == [200] * 200
 
 
+@pytest.fixture
+def one_worker(corpus_build, tmp_path):
+    """A server with one query worker and a time limit of two seconds."""
+    write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, "nq"), tmp_path / "sendkg.nq")
+    server = serve(tmp_path / "sendkg.nq", "127.0.0.1", free_port(), processes=1, time_limit=2)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+COUNT = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a sk:Inspection }"})
+
+
+def test_a_query_past_the_time_limit_is_stopped_with_503_and_the_next_is_answered(one_worker):
+    server, url = one_worker
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    (before,) = [process.pid for process, _ in server.workers.all]
+    status, _, body = http(f"{url}/sparql", endless.encode(), "POST", **{"Content-Type": "application/sparql-query"})
+    assert status == 503 and b"time limit of 2 s" in body
+    assert http(f"{url}/sparql?{COUNT}", Accept="text/csv")[:1] == (200,)
+    (after,) = [process.pid for process, _ in server.workers.all]
+    assert after != before
+
+
+def test_a_query_worker_that_dies_is_replaced_and_the_server_lives_on(one_worker):
+    import os
+    import signal
+
+    server, url = one_worker
+    for process, _ in list(server.workers.all):
+        os.kill(process.pid, signal.SIGKILL)
+        process.join()
+    status, _, body = http(f"{url}/sparql?{COUNT}", Accept="text/csv")
+    assert status == 500 and b"engine failed" in body
+    status, _, body = http(f"{url}/sparql?{COUNT}", Accept="text/csv")
+    assert status == 200 and body.splitlines()[1].isdigit()
+
+
+def test_a_repeated_request_is_answered_from_the_answers_kept(one_worker):
+    import os
+    import signal
+
+    server, url = one_worker
+    first = http(f"{url}/sparql?{COUNT}", Accept="text/csv")
+    for process, _ in list(server.workers.all):  # no worker to evaluate it now
+        os.kill(process.pid, signal.SIGKILL)
+        process.join()
+    assert http(f"{url}/sparql?{COUNT}", Accept="text/csv")[2] == first[2]
+    assert http(f"{url}/sparql?{COUNT}", Accept="application/sparql-results+json")[0] == 500
+
+
 class FailsAtTheSixthGraph(BaseHTTPRequestHandler):
     """A Graph Store that takes five graphs, refuses the sixth, and takes everything after a reset;
     optionally slow."""
