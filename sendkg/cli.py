@@ -296,11 +296,14 @@ def serve_command(store: Path, port: int, processes: int, time_limit: float, ans
 @click.option("--query-endpoint", default=None, help="The server's SPARQL query URL, to list its graphs for --prune.  [default: the endpoint with /store as /query]", show_default=False)
 @click.option("--timeout", type=float, default=30.0, help="Seconds to wait for each answer from the server.")
 @click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=None, help="Seconds the whole load may take.  [default: no limit]", show_default=False)
-def load_command(endpoint: str, graph: Path, prune: bool, query_endpoint: str | None, timeout: float, deadline: float | None) -> None:
-    """PUT each named graph to a Graph Store Protocol server (replace semantics). Credentials, if
-    any, come from SENDKG_USER and SENDKG_PASSWORD, or the endpoint's URL (Basic or Digest, as the
-    server asks), and are never printed."""
-    from .server import LoadError, load, prune_graphs, without_credentials
+@click.option("--update-endpoint", default=None, help="The server's SPARQL Update URL: the graphs are put under temporary names, then switched in together.  [default: the endpoint with /store as /update]", show_default=False)
+@click.option("--in-place", is_flag=True, help="Replace each graph where it is (for a server without SPARQL Update); a failure then leaves some graphs new.")
+def load_command(endpoint: str, graph: Path, prune: bool, query_endpoint: str | None, timeout: float, deadline: float | None, update_endpoint: str | None, in_place: bool) -> None:
+    """PUT each named graph to a Graph Store Protocol server (replace semantics), switched in
+    together when the server takes SPARQL Update. Credentials, if any, come from SENDKG_USER and
+    SENDKG_PASSWORD, or the endpoint's URL (Basic or Digest, as the server asks), and are never
+    printed."""
+    from .server import LoadError, beside, load, prune_graphs, without_credentials
     from .write import GraphFileError, format_for, load_dataset
 
     if format_for(graph_file(graph)) not in ("trig", "nq"):
@@ -310,7 +313,12 @@ def load_command(endpoint: str, graph: Path, prune: bool, query_endpoint: str | 
     except GraphFileError as error:
         raise fail(str(error)) from None
     try:
-        sent = load(shared, parts, endpoint, timeout, deadline)
+        if in_place and update_endpoint:
+            raise fail("--in-place and --update-endpoint: choose one")
+        switch = None if in_place else update_endpoint or beside(endpoint, "update")
+        if switch is None and not in_place:
+            click.echo(shown(f"note: no SPARQL Update URL for {without_credentials(endpoint)} (--update-endpoint), so each graph is replaced where it is"), err=True)
+        sent = load(shared, parts, endpoint, timeout, deadline, switch)
         click.echo(f"loaded {sum(sent.values())} triples in {len(sent)} graphs into {without_credentials(endpoint)}")
         if prune:
             removed = prune_graphs(set(sent), endpoint, query_endpoint, timeout)

@@ -21,6 +21,7 @@ import base64
 import html
 import json
 import os
+import secrets
 import socket
 import threading
 import time
@@ -262,27 +263,89 @@ def authorisation(written: str, url: str, method: str, timeout: float) -> str | 
     return None
 
 
-def load(shared: Graph, parts: Mapping[URIRef, bytes], endpoint: str, timeout: float = 30.0, deadline: float | None = None) -> dict[str, int]:
+def load(
+    shared: Graph,
+    parts: Mapping[URIRef, bytes],
+    endpoint: str,
+    timeout: float = 30.0,
+    deadline: float | None = None,
+    update_endpoint: str | None = None,
+) -> dict[str, int]:
     """PUT every graph (the shared one and each named one, as N-Triples) to a Graph Store Protocol
-    endpoint, each within `timeout` seconds and all within `deadline`. Returns triples sent per
-    graph IRI. A failure says how far the load got: which graphs hold the new build and that the
-    rest still hold what the server had, so loading again (replace semantics) finishes it."""
+    endpoint, each request within `timeout` seconds and all within `deadline`. Returns triples
+    sent per graph IRI.
+
+    With `update_endpoint` (the server's SPARQL Update URL), every graph is first put under a
+    temporary name, then all are switched in by one update (MOVE); a failure on the way deletes
+    the temporary graphs, so the server keeps what it had. Without it, each graph is replaced in
+    place, and a failure says how far the load got: loading again (replace semantics) finishes it."""
     graphs = list(graphs_in_order(ntriples(shared), parts))
-    finish = None if deadline is None else time.monotonic() + deadline
-    sent: dict[str, int] = {}
-    for identifier, body in graphs:
-        wait = timeout if finish is None else min(timeout, finish - time.monotonic())
+    clock = Clock(deadline)
+    if update_endpoint is None:
+        sent: dict[str, int] = {}
         try:
-            if wait <= 0:
-                raise LoadError(f"the load did not finish within its deadline of {deadline:g} s")
-            request(endpoint, "PUT", wait, graph=str(identifier), body=body)
+            put_each(graphs, endpoint, timeout, clock, sent)
         except LoadError as error:
-            reason = str(error)
-            if finish is not None and wait < timeout and time.monotonic() >= finish:
-                reason = f"the load did not finish within its deadline of {deadline:g} s"
-            raise LoadError(f"{reason}; {how_far(sent, len(graphs))}") from None
+            raise LoadError(f"{error}; {how_far(sent, len(graphs))}") from None
+        return sent
+    staging = f"{OWN_GRAPHS}/staging/{secrets.token_hex(8)}"
+    names = {str(identifier): f"{staging}/{number}" for number, (identifier, _) in enumerate(graphs)}
+    staged: dict[str, int] = {}
+    try:
+        put_each(graphs, endpoint, timeout, clock, staged, names)
+        switch = " ;\n".join(f"MOVE <{names[graph]}> TO <{graph}>" for graph in staged)
+        form = urllib.parse.urlencode({"update": switch}).encode()  # the form every SPARQL server takes
+        request(update_endpoint, "POST", clock.wait(timeout), body=form, content_type="application/x-www-form-urlencoded")
+    except LoadError as error:
+        left = [names[graph] for graph in staged if not deleted(endpoint, names[graph], timeout)]
+        kept = "nothing was replaced: the server holds what it had"
+        if left:
+            kept += f"; {len(left)} temporary graphs under {staging}/ could not be deleted (load --prune removes them)"
+        raise LoadError(f"{error}; {kept}") from None
+    return staged
+
+
+class Clock:
+    """The time left of a load's deadline, if it has one."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.deadline = deadline
+        self.finish = None if deadline is None else time.monotonic() + deadline
+
+    def wait(self, timeout: float) -> float:
+        """How long the next request may take: `timeout`, or less when the deadline is nearer."""
+        if self.finish is None:
+            return timeout
+        left = self.finish - time.monotonic()
+        if left <= 0:
+            raise LoadError(f"the load did not finish within its deadline of {self.deadline:g} s")
+        return min(timeout, left)
+
+    def explain(self, error: LoadError, wait: float, timeout: float) -> LoadError:
+        """A request cut short by the deadline is said to be the deadline's doing."""
+        if self.finish is not None and wait < timeout and time.monotonic() >= self.finish:
+            return LoadError(f"the load did not finish within its deadline of {self.deadline:g} s")
+        return error
+
+
+def put_each(graphs: list[tuple[URIRef, bytes]], endpoint: str, timeout: float, clock: Clock, sent: dict[str, int], names: Mapping[str, str] | None = None) -> None:
+    """PUT the graphs in order (each under its name in `names`, if given), recording in `sent`
+    the triples of each one the server took."""
+    for identifier, body in graphs:
+        wait = clock.wait(timeout)
+        try:
+            request(endpoint, "PUT", wait, graph=(names or {}).get(str(identifier), str(identifier)), body=body)
+        except LoadError as error:
+            raise clock.explain(error, wait, timeout) from None
         sent[str(identifier)] = body.count(b"\n")
-    return sent
+
+
+def deleted(endpoint: str, graph: str, timeout: float) -> bool:
+    try:
+        request(endpoint, "DELETE", timeout, graph=graph)
+        return True
+    except LoadError:
+        return False
 
 
 def how_far(sent: Mapping[str, int], total: int) -> str:
@@ -299,10 +362,9 @@ def prune_graphs(kept: set[str], endpoint: str, query_endpoint: str | None = Non
     sendkg's shared graph's or starts with it (no other graph is touched). The server's graphs are
     listed through its SPARQL query endpoint (by default the Graph Store URL with /store as /query,
     as Oxigraph's server has them)."""
+    query_endpoint = query_endpoint or beside(endpoint, "query")
     if query_endpoint is None:
-        if not endpoint.rstrip("/").endswith("/store"):
-            raise LoadError(f"--prune needs --query-endpoint: cannot tell the query URL from {endpoint}")
-        query_endpoint = endpoint.rstrip("/")[: -len("store")] + "query"
+        raise LoadError(f"--prune needs --query-endpoint: cannot tell the query URL from {without_credentials(endpoint)}")
     listing = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     answer = request(query_endpoint, "GET", timeout, query=listing, accept="application/sparql-results+json")
     present = {row["g"]["value"] for row in json.loads(answer)["results"]["bindings"]}
@@ -313,13 +375,21 @@ def prune_graphs(kept: set[str], endpoint: str, query_endpoint: str | None = Non
     return gone
 
 
+def beside(endpoint: str, service: str) -> str | None:
+    """The URL of the server's `service` (query, update) when the Graph Store endpoint is at
+    /store, as Oxigraph's server has them; else None."""
+    if not endpoint.rstrip("/").endswith("/store"):
+        return None
+    return endpoint.rstrip("/")[: -len("store")] + service
+
+
 def asks_for_credentials(url: str, method: str, timeout: float) -> list[str] | None:
     """The server's challenges (WWW-Authenticate) when it answers the request with an empty body
     with 401, else None."""
     probe = urllib.request.Request(url, data=b"", method=method, headers={"Content-Type": "application/n-triples"})
     try:
-        with urllib.request.build_opener().open(probe, timeout=timeout):
-            return None
+        within(timeout, lambda: answer_of(urllib.request.build_opener(), probe, timeout))
+        return None
     except urllib.error.HTTPError as error:
         return (error.headers.get_all("WWW-Authenticate") or []) if error.code == 401 else None
     except (OSError, http_client_errors()):
@@ -334,12 +404,14 @@ def without_credentials(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
-def request(url: str, method: str, timeout: float, body: bytes | None = None, accept: str | None = None, **params: str) -> bytes:
+def request(
+    url: str, method: str, timeout: float, body: bytes | None = None, accept: str | None = None, content_type: str = "application/n-triples", **params: str
+) -> bytes:
     """One HTTP request, with credentials if the server asks; a failure is a one-line `LoadError`
     that never shows the credentials."""
     written, url = url, without_credentials(url)
     target = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(params)}" if params else url
-    headers = {"Content-Type": "application/n-triples"} if body is not None else {}
+    headers = {"Content-Type": content_type} if body is not None else {}
     if accept:
         headers["Accept"] = accept
     try:
@@ -347,8 +419,7 @@ def request(url: str, method: str, timeout: float, body: bytes | None = None, ac
             header = authorisation(written, target, method, timeout)
             if header:
                 headers["Authorization"] = header
-        with opener(written).open(urllib.request.Request(target, data=body, method=method, headers=headers), timeout=timeout) as response:
-            return response.read()
+        return within(timeout, lambda: answer_of(opener(written), urllib.request.Request(target, data=body, method=method, headers=headers), timeout))
     except urllib.error.HTTPError as error:
         raise refused(written, method, params, error.code, error.reason) from None
     except (TimeoutError, socket.timeout):
@@ -362,6 +433,33 @@ def request(url: str, method: str, timeout: float, body: bytes | None = None, ac
         raise LoadError(f"cannot reach {url}: {getattr(reason, 'strerror', None) or reason}") from None
     except (ConnectionError, http_client_errors()) as error:
         raise LoadError(f"{url} closed the connection ({type(error).__name__})") from None
+
+
+def answer_of(opener: urllib.request.OpenerDirector, prepared: urllib.request.Request, timeout: float) -> bytes:
+    with opener.open(prepared, timeout=timeout) as response:
+        return response.read()
+
+
+def within(seconds: float, call):
+    """`call()`, or TimeoutError once `seconds` have passed: a socket's timeout bounds each read,
+    so a server sending a byte at a time could otherwise hold a request for ever. The call left
+    behind ends when its server does, or with the process."""
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as error:  # handed to the caller's thread as it is
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def refused(written: str, method: str, params: dict[str, str], code: int, reason: str) -> LoadError:

@@ -524,3 +524,85 @@ def test_a_load_that_fails_half_way_says_what_it_left_and_a_second_load_finishes
         FailsAtTheSixthGraph.delay = 0.0
         server.shutdown()
         server.server_close()
+
+
+def forwarding_to(upstream: str, fail_put: int) -> ThreadingHTTPServer:
+    """A proxy in front of a real server that refuses the `fail_put`-th PUT with 500."""
+
+    class Forward(BaseHTTPRequestHandler):
+        puts = 0
+
+        def log_message(self, format, *args):  # noqa: A002
+            pass
+
+        def relay(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
+            if self.command == "PUT":
+                type(self).puts += 1
+                if type(self).puts == fail_put:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+            headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+            status, _, answer = http(upstream + self.path, body, self.command, **headers)
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        do_GET = do_PUT = do_POST = do_DELETE = relay  # noqa: N815
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_load_that_fails_half_way_leaves_the_server_as_it_was(corpus_build, oxigraph_server):
+    """Graphs go under temporary names first and are switched in by one update at the end; a
+    failure before then deletes them, so a real server keeps exactly what it had."""
+    first = dict(list(corpus_build.parts.items())[:3])
+    load(corpus_build.shared, first, f"{oxigraph_server}/store", update_endpoint=f"{oxigraph_server}/update")
+    before = served_quads(f"{oxigraph_server}/query")
+    proxy = forwarding_to(oxigraph_server, fail_put=6)
+    url = f"http://127.0.0.1:{proxy.server_address[1]}"
+    try:
+        with pytest.raises(LoadError, match="HTTP 500.*; nothing was replaced: the server holds what it had$"):
+            load(corpus_build.shared, corpus_build.parts, f"{url}/store", timeout=10, update_endpoint=f"{url}/update")
+        assert served_quads(f"{oxigraph_server}/query") == before
+        sent = load(corpus_build.shared, corpus_build.parts, f"{url}/store", timeout=10, update_endpoint=f"{url}/update")
+        assert len(sent) == len(corpus_build.parts) + 1
+        graphs = sparql(f"{oxigraph_server}/query", "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")["results"]["bindings"]
+        assert {row["g"]["value"] for row in graphs} == {str(DEFAULT_GRAPH), *map(str, corpus_build.parts)}
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+class Drips(BaseHTTPRequestHandler):
+    """A server that takes the graph, then answers one byte at a time, for ever."""
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def do_PUT(self):  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        try:
+            for byte in b"HTTP/1.0 204 No Content\r\nX-Padding: " + b"a" * 10_000:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass
+
+
+def test_a_server_that_answers_a_byte_at_a_time_cannot_hold_a_load_past_its_timeout(corpus_build):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Drips)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(LoadError, match="did not answer within 1 s; nothing was replaced"):
+            load(corpus_build.shared, {}, f"http://127.0.0.1:{server.server_address[1]}/store", timeout=1)
+    finally:
+        server.shutdown()
+        server.server_close()
