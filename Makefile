@@ -3,7 +3,7 @@ PY     := $(VENV)/bin/python
 SENDKG := $(VENV)/bin/sendkg
 GRAPH  := output/sendkg.ttl
 
-.PHONY: install graph validate test clean bench docs interop
+.PHONY: install graph validate test clean bench docs interop reliability
 BENCH_SIZES ?= 100 1000 5000
 
 install: $(VENV)/.installed
@@ -34,3 +34,6 @@ bench: install
 
 interop: install
 	$(PY) -m tests.interop.virtuoso
+
+reliability: graph
+	$(PY) bench/reliability.py

@@ -294,6 +294,23 @@ def serving(graph: Path, processes: int, time_limit: float, *options: str):
     return server, port
 
 
+def goal(loads: list[dict]) -> str:
+    """Whether p99 stays under 100 ms at 20 clients, and when it does not, what limits it."""
+    said = []
+    for load in loads:
+        met = "met" if load["p99"] < 100 else "not met"
+        said.append(f"{met} with {load['answers']} (p99 {load['p99']:.0f} ms)")
+    text = "The goal of p99 under 100 ms at 20 concurrent clients: " + "; ".join(said) + "."
+    slow = [load for load in loads if load["p99"] >= 100]
+    if slow:
+        load = slow[0]
+        text += (
+            f" There the {os.cpu_count()} CPUs are the limit: {load['per_second']:.0f} answers a second shared by 20 clients is "
+            f"{1000 * 20 / load['per_second']:.0f} ms each on average (Little's law), whatever the server does around the engine."
+        )
+    return text
+
+
 def report(bad: list[Trial], misuse: list[Trial], faults: list[Trial], hostile: list[Trial], loads: list[dict], processes: int, graph: Path) -> str:
     def table(trials: list[Trial]) -> list[str]:
         return ["| input | handled |", "|---|---|"] + [f"| {t.what.encode('unicode_escape').decode('ascii')} | {'yes' if t.handled else 'NO: ' + t.detail} |" for t in trials]
@@ -319,6 +336,8 @@ def report(bad: list[Trial], misuse: list[Trial], faults: list[Trial], hostile: 
         f"The requests are the {len(bundled())} bundled queries (with their example parameters) in turn, over `{graph.as_posix()}` "
         f"served by `sendkg serve --processes {processes}`; the clients are threads of one Python process on the same machine. "
         "With answers kept (the default), a repeated request is answered from memory; with `--answer-cache 0` every request is evaluated.",
+        "",
+        goal([load for load in loads if load["clients"] == 20]),
         "",
         "Bad documents, each built beside a good letter:",
         "",

@@ -114,11 +114,16 @@ def query_columns() -> None:
         cog.outl(f"| `{name}` | {columns} | {parameters} |")
 
 
-def include(path: str) -> None:
-    """A Markdown file another command writes (e.g. `make interop`'s table), as it stands."""
+def include(path: str, upto: str | None = None) -> None:
+    """A Markdown file another command writes (e.g. `make interop`'s table), as it stands, or
+    its lines before the first that starts with `upto`."""
     import cog
 
-    cog.out((ROOT / path).read_text(encoding="utf-8"))
+    text = (ROOT / path).read_text(encoding="utf-8")
+    if upto is not None:
+        lines = text.splitlines(keepends=True)
+        text = "".join(lines[: next((i for i, line in enumerate(lines) if line.startswith(upto)), len(lines))])
+    cog.out(text)
 
 
 def cog_arguments(*options: str) -> list[str]:
