@@ -470,7 +470,8 @@ class DocumentMapper:
         g.add((node, SK.statedAs, Literal(quantity.text)))
 
     def theme(self, finding: URIRef, match) -> None:
-        """The finding is about a theme; the words that matched the theme's labels are the evidence."""
+        """The finding is about a theme; the words that matched the theme's labels and the theme
+        model's likelihood are the evidence."""
         g = self.graph
         theme = code("theme", match.theme)
         node = URIRef(f"{finding}/theme/{match.theme}")
@@ -480,6 +481,8 @@ class DocumentMapper:
         g.add((node, SK.theme, theme))
         for words in match.words:
             g.add((node, SK.matchedWords, Literal(words)))
+        if match.score is not None:
+            g.add((node, SK.likelihood, Literal(f"{match.score:.3f}", datatype=XSD.decimal)))
 
     def entity(self, label: str, key: str) -> Entity:
         return self.entities[(label, key)]

@@ -1,14 +1,20 @@
 """Themes: which SEND topics each finding is about, from the SKOS scheme `ontology/themes.ttl`.
 
-Every preferred and alternative label of a theme is a phrase pattern; a finding is about a theme
-when one of its labels occurs in it, compared by lemma (so 'EHC plans were issued' matches 'issue
-EHC plan'). The words that matched are kept as evidence.
+Two kinds of evidence, combined. Every preferred and alternative label of a theme is a phrase
+pattern, compared by lemma (so 'EHC plans were issued' matches 'issue EHC plan'); and a small
+logistic model per theme, trained on hand-labelled findings (`tests/themes/train.py`, shipped as
+`data/themes/model.json`), scores the finding from its words and the labels it matched. A label
+match is kept when the model does not find it unlikely (a passing mention is not a theme), and a
+theme no label names is kept when the model finds it likely. The matched words and the model's
+score are kept as evidence.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from rdflib import Graph
@@ -19,7 +25,7 @@ from spacy.tokens import Doc
 
 from .model import Extraction
 from .nlp import pipeline
-from .resources import folder
+from .resources import data_file, folder
 
 THEME_SCHEME = "https://w3id.org/sendkg/code/theme"
 
@@ -28,6 +34,47 @@ THEME_SCHEME = "https://w3id.org/sendkg/code/theme"
 class ThemeMatch:
     theme: str  # the theme's notation, e.g. 'local-offer'
     words: tuple[str, ...]  # the words of the finding that matched its labels
+    score: float | None = None  # the model's likelihood that the finding is about the theme
+
+
+@dataclass(frozen=True)
+class ThemeModel:
+    """One logistic model per theme over `features`, and the two likelihoods a theme needs: with
+    a label matched, and without (a theme's own, where the labels had enough examples of it to
+    choose them, else the same for all)."""
+
+    weights: dict[str, dict[str, float]]
+    bias: dict[str, float]
+    with_words: float
+    alone: float
+    thresholds: dict[str, tuple[float, float]] = field(default_factory=dict)  # a theme's own (with_words, alone)
+
+    def scores(self, features: Iterable[str]) -> dict[str, float]:
+        present = set(features)
+        return {
+            theme: 1.0 / (1.0 + math.exp(-(self.bias[theme] + sum(w for f, w in weights.items() if f in present))))
+            for theme, weights in self.weights.items()
+        }
+
+    def kept(self, theme: str, matched: bool, score: float | None) -> bool:
+        if score is None:
+            return matched  # a theme too rare in the labels to model: its labels alone decide
+        with_words, alone = self.thresholds.get(theme, (self.with_words, self.alone))
+        return score >= (with_words if matched else alone)
+
+
+@cache
+def shipped_model() -> ThemeModel:
+    spec = json.loads(data_file("themes/model.json").read_text(encoding="utf-8"))
+    thresholds = {theme: tuple(pair) for theme, pair in spec.get("thresholds", {}).items()}
+    return ThemeModel(spec["weights"], spec["bias"], spec["with_words"], spec["alone"], thresholds)
+
+
+def features(doc: Doc, matched: Iterable[str]) -> list[str]:
+    """What the model reads of a finding: its lemmas, pairs of adjacent lemmas, and the themes
+    whose labels it matched."""
+    lemmas = [t.lemma_.lower() for t in doc if not (t.is_punct or t.is_space)]
+    return sorted({f"w:{w}" for w in lemmas} | {f"b:{a}_{b}" for a, b in zip(lemmas, lemmas[1:])} | {f"m:{t}" for t in matched})
 
 
 @cache
@@ -72,18 +119,33 @@ def matcher() -> PhraseMatcher:
     return phrases
 
 
-def tag_texts(texts: list[str]) -> list[list[ThemeMatch]]:
-    """The themes of each text, in the scheme's order, with the words that matched."""
-    nlp, phrases = pipeline(), matcher()
+def tag_texts(texts: list[str], model: ThemeModel | None = None) -> list[list[ThemeMatch]]:
+    """The themes of each text, in the scheme's order, with the words that matched and the
+    model's score."""
+    nlp, phrases, model = pipeline(), matcher(), model or shipped_model()
     results = []
     for text, doc in zip(texts, lemmatised(t.lower() for t in texts)):
-        found: dict[str, list[str]] = {}
-        for match_id, start, end in phrases(doc):
-            span = doc[start:end]
-            words = text[span.start_char : span.end_char] if len(text) == len(doc.text) else span.text
-            found.setdefault(nlp.vocab.strings[match_id], []).append(words)
-        results.append([ThemeMatch(theme, tuple(dict.fromkeys(words))) for theme, words in sorted(found.items())])
+        found = matched_words(text, doc, nlp, phrases)
+        scores = model.scores(features(doc, found))
+        themes = sorted(set(found) | set(scores))
+        results.append(
+            [
+                ThemeMatch(theme, tuple(found.get(theme, ())), None if theme not in scores else round(scores[theme], 3))
+                for theme in themes
+                if model.kept(theme, theme in found, scores.get(theme))
+            ]
+        )
     return results
+
+
+def matched_words(text: str, doc: Doc, nlp, phrases: PhraseMatcher) -> dict[str, list[str]]:
+    """Each theme whose labels the text matches, with the words as printed (deduplicated)."""
+    found: dict[str, list[str]] = {}
+    for match_id, start, end in phrases(doc):
+        span = doc[start:end]
+        words = text[span.start_char : span.end_char] if len(text) == len(doc.text) else span.text
+        found.setdefault(nlp.vocab.strings[match_id], []).append(words)
+    return {theme: list(dict.fromkeys(words)) for theme, words in found.items()}
 
 
 def tag(extractions: list[Extraction]) -> None:

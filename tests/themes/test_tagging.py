@@ -6,16 +6,25 @@ from sendkg.query import run
 from sendkg.themes import tag_texts, theme_labels
 from tests.themes.evaluate import evaluate, labelled
 
-# The quality measured when the labels were last tuned (on the dev half), README 'Themes'. A change
-# to the scheme or the matcher that drops below these is a regression to look at, not noise.
-FLOOR = {"dev": (0.75, 0.80), "test": (0.75, 0.60)}
+# The quality measured on the test split (documents nothing was tuned on) when the model was last
+# trained, README 'How good it is'; and on the dev split it was trained on. A change to the scheme,
+# the matcher or the model that drops below these is a regression to look at, not noise.
+FLOOR = {"test": (0.73, 0.76), "dev": (0.87, 0.95)}
 
 
-def test_the_labelled_set_covers_both_frameworks_and_at_least_80_findings():
+def test_the_labelled_set_covers_both_frameworks_at_least_400_findings_and_a_test_split_by_document():
     rows = labelled()
-    assert len(rows) >= 80
+    assert len(rows) >= 400
     assert {r["document"].rsplit(".", 1)[1] for r in rows} == {"txt", "pdf"}
     assert all(set(r["themes"]) <= set(theme_labels()) | {"therapies"} for r in rows)
+    test = {r["document"] for r in rows if r["split"] == "test"}
+    assert test and not test & {r["document"] for r in rows if r["split"] == "dev"}
+
+
+def test_a_theme_the_model_alone_finds_keeps_its_likelihood_as_evidence():
+    tagged = tag_texts(["The partnership has an accurate understanding of what works well and what needs to improve."])[0]
+    assert all(m.score is not None or m.words for m in tagged)
+    assert all(0 <= m.score <= 1 for m in tagged if m.score is not None)
 
 
 def test_tagging_keeps_its_measured_precision_and_recall():
@@ -40,4 +49,4 @@ def test_every_finding_in_the_graph_carries_its_themes(corpus_build):
     assert {"document", "area", "theme", "polarity", "count"} <= set(rows[0])
     local_offer = run(corpus_build.graph, "areas-by-theme", {"theme": "local-offer"}).records()
     assert {r["area"] for r in local_offer} >= {"Worcestershire", "Stoke-on-Trent"}
-    assert all(r["example_words"].lower() == "local offer" for r in local_offer)
+    assert all("local offer" in r["example_words"].lower() for r in local_offer if r["example_words"])  # empty: the model's alone
