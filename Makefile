@@ -3,7 +3,7 @@ PY     := $(VENV)/bin/python
 SENDKG := $(VENV)/bin/sendkg
 GRAPH  := output/sendkg.ttl
 
-.PHONY: install graph validate test clean bench docs interop reliability
+.PHONY: install graph validate test clean bench docs interop reliability screenshots
 BENCH_SIZES ?= 100 1000 5000
 
 install: $(VENV)/.installed
@@ -37,3 +37,7 @@ interop: install
 
 reliability: graph
 	$(PY) bench/reliability.py
+
+screenshots: graph
+	$(SENDKG) report
+	$(PY) -m tests.browser
