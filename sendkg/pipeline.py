@@ -148,15 +148,20 @@ def cache_file(cache: Path, kind: str, *inputs: bytes | str) -> Path:
     return cache / f"{kind}-{digest.hexdigest()}.json"
 
 
+def extractor_files() -> list[Path]:
+    """The code and data that turn a file into a document's graph: the package with its data
+    files and trained models, the ontology and the shapes."""
+    package = Path(__file__).resolve().parent
+    files = [p for p in package.rglob("*") if p.suffix in (".py", ".jsonl", ".csv", ".json", ".tsv") and "__pycache__" not in p.parts]
+    files += [p for name in ("ontology", "shapes") for p in folder(name).glob("*.ttl")]
+    return sorted(files, key=lambda f: (f.name, f.as_posix()))
+
+
 @cache_function
 def extractor_version() -> str:
-    """A digest of the code and data that turn a file into a document's graph (the package, the
-    ontology and the shapes): change any and every document is read again."""
+    """A digest of `extractor_files`: change any and every document is read again."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    files = [p for p in package.rglob("*") if p.suffix in (".py", ".jsonl", ".csv")]
-    files += [p for name in ("ontology", "shapes") for p in folder(name).glob("*.ttl")]
-    for file in sorted(files, key=lambda f: (f.name, f.as_posix())):
+    for file in extractor_files():
         digest.update(file.name.encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()[:16]

@@ -68,3 +68,13 @@ def test_a_damaged_or_planted_cache_entry_is_discarded_and_made_again(tmp_path):
     assert len(warnings) == damaged
     assert (tmp_path / "second.ttl").read_bytes() == (tmp_path / "first.ttl").read_bytes()
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_change_to_a_trained_model_or_any_data_file_makes_documents_be_read_again():
+    """The cache is keyed on every file that shapes a document's graph, the shipped models too."""
+    from sendkg.pipeline import extractor_files
+    from sendkg.resources import data_file
+
+    files = set(extractor_files())
+    assert {data_file("themes/model.json"), data_file("organisations/model.json"), data_file("organisations/common-words.tsv")} <= files
+    assert data_file("local-authorities.csv") in files
