@@ -255,12 +255,13 @@ def network_command(graph: Path, output: Path, top: int) -> None:
 @main.command(name="report")
 @click.option("--graph", type=click.Path(path_type=Path), default=DEFAULT_GRAPH, help="The graph file to read.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("output/sendkg-report.html"), help="The HTML file to write.")
-def report_command(graph: Path, output: Path) -> None:
-    """Write a self-contained HTML page: themes by area, inspections over time, the network."""
-    from .report import render
+@click.option("--documents", type=click.Path(file_okay=False, path_type=Path), default=Path("corpus"), help="Where the source documents are, so each finding links to its file (and page); none if it does not exist.")
+def report_command(graph: Path, output: Path, documents: Path) -> None:
+    """Write a self-contained HTML page: maps of outcomes, every inspection over time, themes by inspection."""
+    from .report import render, source_links
     from .write import write_atomic
 
-    write_atomic(render(read_graph(graph)).encode("utf-8"), output)
+    write_atomic(render(read_graph(graph), source_links(documents, output)).encode("utf-8"), output)
     click.echo(f"written: {output}")
 
 

@@ -11,14 +11,18 @@ and every colour is also said in words (a legend, and a title on hovering).
 from __future__ import annotations
 
 import html
+import os
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 
 from rdflib import Graph
 
 from .map import Shade, england
 from .network import WEAKNESS
 from .query import run
+from .read import SUPPORTED
 
 FINDINGS = """
 PREFIX sk: <https://w3id.org/sendkg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -154,7 +158,7 @@ def timeline(history: list[dict], words: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def heatmap(findings: list[dict]) -> tuple[str, str]:
+def heatmap(findings: list[dict], sources: Mapping[str, str]) -> tuple[str, str]:
     """One table per framework: a row per inspection (area, date), a column per theme, each cell
     the share of the inspection's findings about the theme (weaknesses and strengths counted apart),
     linked to those findings; and the findings themselves, each linked back to its row."""
@@ -199,8 +203,8 @@ def heatmap(findings: list[dict]) -> tuple[str, str]:
     for (document, theme), found in sorted(cells.items()):
         about = inspections[document]
         quotes = "".join(
-            f'<blockquote>{html.escape(r["text"])}<div class="meta">{html.escape(r["polarity"])} · {html.escape(document)}'
-            f'{" · page " + r["page"] if r["page"] else ""} · inspection starting {html.escape(about["start"] or "—")}</div></blockquote>'
+            f'<blockquote>{html.escape(r["text"])}<div class="meta">{html.escape(r["polarity"])} · {source(document, r["page"], sources)}'
+            f' · inspection starting {html.escape(about["start"] or "—")}</div></blockquote>'
             for kind in ("weakness", "strength", "other")
             for r in found[kind]
         )
@@ -211,17 +215,36 @@ def heatmap(findings: list[dict]) -> tuple[str, str]:
     return "".join(tables), "".join(details)
 
 
+def source(document: str, page: str | None, sources: Mapping[str, str]) -> str:
+    """The document and page a finding was read from, linked to the file (at the page) when known."""
+    said = html.escape(document) + (f" · page {page}" if page else "")
+    link = sources.get(document)
+    if link is None:
+        return said
+    return f'<a href="{html.escape(link + (f"#page={page}" if page else ""))}">{said}</a>'
+
+
 def opacity(share: float) -> str:
     """An alpha suffix for a #RRGGBB colour: a cell is darker the larger its share."""
     return f"{round(255 * min(1.0, 0.15 + 1.7 * share)):02x}"
 
 
-def render(graph: Graph) -> str:
+def source_links(documents: Path, page: Path) -> dict[str, str]:
+    """Each document file under `documents` by name, as a link relative to the page at `page`;
+    none when the folder does not exist."""
+    if not documents.is_dir():
+        return {}
+    found = sorted(p for p in documents.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+    return {p.name: Path(os.path.relpath(p.resolve(), page.resolve().parent)).as_posix() for p in found}
+
+
+def render(graph: Graph, sources: Mapping[str, str] | None = None) -> str:
+    """The page; with `sources` (a document's file name: its link), each finding links to its file."""
     findings = run(graph, FINDINGS).records()
     history = run(graph, "area-history").records()
     areas = run(graph, AREAS).records()
     words = outcome_words(graph)
-    tables, details = heatmap(findings)
+    tables, details = heatmap(findings, sources or {})
     documents = {r["document"] for r in findings}
     cell_legend = (
         f'<ul class="legend"><li><span class="swatch" style="background:{VERMILLION}"></span>more weaknesses than strengths</li>'

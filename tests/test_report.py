@@ -46,6 +46,18 @@ def test_the_heatmap_has_a_row_per_inspection_with_shares_and_every_finding_link
     assert re.search(r"· worcestershire-2024\.pdf · page \d+ · inspection starting 2024-", page)
 
 
+def test_each_finding_links_to_its_source_file_at_its_page_when_the_documents_are_given(corpus_build, tmp_path):
+    from sendkg.report import source_links
+    from tests.conftest import CORPUS
+
+    links = source_links(CORPUS, tmp_path / "out" / "report.html")
+    assert links["halton-2024.pdf"].endswith("corpus/area-send-reports/halton-2024.pdf") and links["halton-2024.pdf"].startswith("../")
+    page = render(corpus_build.graph, links)
+    assert re.search(r'<a href="\.\./[^"]*corpus/area-send-reports/halton-2024\.pdf#page=\d+">halton-2024\.pdf · page \d+</a>', page)
+    assert re.search(r'<a href="\.\./[^"]*corpus/letters/st-helens-2018\.txt">st-helens-2018\.txt</a>', page)
+    assert set(re.findall(r'href="(?!#)([^"#]+)', page)) <= set(links.values())  # nothing but the documents' own files
+
+
 def test_the_timeline_holds_the_inspections_known_from_official_statistics(page, corpus_build):
     circles = re.findall(r"<circle [^>]*><title>([^<]*)</title>", page)
     official = [c for c in circles if c.endswith("from Ofsted&#x27;s official statistics")]
