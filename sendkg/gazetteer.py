@@ -216,18 +216,35 @@ MIN_SHARE = 0.02  # below about 2% of an area's small areas is a boundary sliver
 
 
 @cache
+def district_lookup() -> tuple[dict[str, str], ...]:
+    """The rows of `data/ccg-to-local-authority-by-year-2016-2021.csv`: for each April 2016-2021,
+    each CCG and district with its upper-tier authority, read once for every use."""
+    with data_file("ccg-to-local-authority-by-year-2016-2021.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+@cache
+def county_districts() -> dict[str, frozenset[str]]:
+    """Each county (E10) with the districts the lookup places in it in April 2021."""
+    found: dict[str, set[str]] = {}
+    for row in district_lookup():
+        if row["year_april"] == "2021" and row["utla_gss"].startswith("E10"):
+            found.setdefault(row["utla_gss"], set()).add(row["lad_gss"])
+    return {county: frozenset(districts) for county, districts in found.items()}
+
+
+@cache
 def coverage() -> tuple[Coverage, ...]:
     """Which CCGs covered which local authorities, April 2016-2021 (`data/ccg-to-local-authority-by-year-2016-2021.csv`),
     summed from districts to the upper-tier authority."""
     shares: dict[tuple[int, str, str], float | None] = {}
     icbs: dict[tuple[int, str], str] = {}
-    with data_file("ccg-to-local-authority-by-year-2016-2021.csv").open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            key = (int(row["year_april"]), row["ccg_ods"], row["utla_gss"])
-            share = float(row["share_of_utla_lsoas"]) if row["share_of_utla_lsoas"] else None
-            shares[key] = None if share is None else (shares.get(key) or 0.0) + share
-            if row["icb22_ods"]:
-                icbs[(int(row["year_april"]), row["ccg_ods"])] = row["icb22_ods"]
+    for row in district_lookup():
+        key = (int(row["year_april"]), row["ccg_ods"], row["utla_gss"])
+        share = float(row["share_of_utla_lsoas"]) if row["share_of_utla_lsoas"] else None
+        shares[key] = None if share is None else (shares.get(key) or 0.0) + share
+        if row["icb22_ods"]:
+            icbs[(int(row["year_april"]), row["ccg_ods"])] = row["icb22_ods"]
     return tuple(
         Coverage(year, ods, gss, None if share is None else round(share, 4), icbs.get((year, ods)))
         for (year, ods, gss), share in sorted(shares.items())
@@ -238,10 +255,9 @@ def coverage() -> tuple[Coverage, ...]:
 @cache
 def commissioning_groups() -> tuple[CommissioningGroup, ...]:
     found: dict[str, tuple[str, str, set[int]]] = {}
-    with data_file("ccg-to-local-authority-by-year-2016-2021.csv").open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            gss, name, years = found.setdefault(row["ccg_ods"], (row["ccg_gss"], row["ccg_name"], set()))
-            years.add(int(row["year_april"]))
+    for row in district_lookup():
+        gss, name, years = found.setdefault(row["ccg_ods"], (row["ccg_gss"], row["ccg_name"], set()))
+        years.add(int(row["year_april"]))
     return tuple(CommissioningGroup(gss, ods, name, tuple(sorted(years))) for ods, (gss, name, years) in sorted(found.items()))
 
 

@@ -24,11 +24,11 @@ import numpy
 import shapely
 from shapely.geometry import shape
 
+from .gazetteer import county_districts
 from .resources import data_file
 
 BOUNDARIES = "boundaries/local-authority-districts-2023.geojson"
 PREDECESSORS = "boundaries/predecessors.csv"
-COUNTIES = "ccg-to-local-authority-by-year-2016-2021.csv"
 WIDTH = 460  # pixels across the drawing
 TOLERANCE = 0.6  # pixels a simplified outline may stray from the boundary
 LATITUDE = 52.5  # England's middle, where one degree of longitude is cos(52.5°) of one of latitude
@@ -51,16 +51,6 @@ def districts_of(code: str, la_code: str | None = None) -> list[str]:
     if code.startswith("E10"):
         return sorted(county_districts().get(code, []))
     return sorted(predecessors().get(la_code or "", []))
-
-
-@cache
-def county_districts() -> dict[str, set[str]]:
-    with data_file(COUNTIES).open(encoding="utf-8-sig", newline="") as handle:
-        found: dict[str, set[str]] = defaultdict(set)
-        for row in csv.DictReader(handle):
-            if row["year_april"] == "2021" and row["utla_gss"].startswith("E10"):
-                found[row["utla_gss"]].add(row["lad_gss"])
-    return dict(found)
 
 
 @cache
@@ -88,6 +78,7 @@ def district_shapes() -> dict[str, shapely.Geometry]:
     return {code: shapely.transform(geometry, project) for code, geometry in geometries.items()}
 
 
+@cache
 def height() -> float:
     return max(geometry.bounds[3] for geometry in district_shapes().values())
 

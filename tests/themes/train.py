@@ -83,8 +83,8 @@ def counts(
     rows: list[dict], found: list[set[str]], scores: list[dict[str, float]], with_words: float, alone: float, thresholds: dict | None = None
 ) -> tuple[int, int, int]:
     tp = fp = fn = 0
+    model = ThemeModel({}, {}, with_words, alone, {t: tuple(p) for t, p in (thresholds or {}).items()})
     for row, matched, score in zip(rows, found, scores):
-        model = ThemeModel({}, {}, with_words, alone, {t: tuple(p) for t, p in (thresholds or {}).items()})
         kept = {t for t in matched | set(score) if model.kept(t, t in matched, score.get(t))}
         gold = set(row["themes"])
         tp, fp, fn = tp + len(kept & gold), fp + len(kept - gold), fn + len(gold - kept)
