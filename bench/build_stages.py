@@ -42,7 +42,7 @@ def run_once() -> dict[str, float]:
     timed("numbers", measure, extractions)
     graph = timed("resolve + map to RDF", to_graph, extractions)
     graph += timed("official statistics", official_graph)
-    timed("validate (pyshacl)", validate, graph)
+    timed("validate (shifty)", validate, graph)
     timed("write Turtle", serialise, graph)
     times["documents"] = len(paths)
     times["triples"] = len(graph)

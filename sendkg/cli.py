@@ -17,6 +17,7 @@ import click
 DEFAULT_GRAPH = Path("output/sendkg.ttl")
 OUTPUT_FORMATS = ["turtle", "nt", "jsonld", "trig", "nq"]
 QUERY_FORMATS = ["table", "csv", "json", "turtle", "nt"]
+VALIDATORS = ["shifty", "pyshacl"]  # sendkg.validate.ENGINES, the default first
 
 
 def fail(message: str) -> click.ClickException:
@@ -60,6 +61,7 @@ def main() -> None:
 @click.option("-o", "--output", "outputs", type=click.Path(path_type=Path), multiple=True, default=[DEFAULT_GRAPH], help="Repeat for several files.")
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default=None, help="[default: from each output's extension]", show_default=False)
 @click.option("--validate/--no-validate", default=True, help="Check the graph against shapes/ before writing it.")
+@click.option("--validator", type=click.Choice(VALIDATORS), default=VALIDATORS[0], help="The SHACL engine (pyshacl is the reference; both find the same violations).")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None, help="Also fill this embedded Oxigraph store.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, help="Documents read, mapped and validated in this many processes.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("output/.cache"), help="Extractions of documents already read.")
@@ -71,6 +73,7 @@ def build_command(
     outputs: tuple[Path, ...],
     fmt: str | None,
     validate: bool,
+    validator: str,
     store: Path | None,
     jobs: int,
     cache: Path,
@@ -98,10 +101,10 @@ def build_command(
                 held.enter_context(store_lock(store))
             except (StoreInUse, OSError) as error:
                 raise fail(f"{error}; nothing was written" if isinstance(error, StoreInUse) else f"{store}: cannot use the store ({error.strerror or error})") from None
-        build_and_publish(sources, outputs, fmt, validate, store, jobs, None if no_cache else cache, int(max_size * 2**20), quiet)
+        build_and_publish(sources, outputs, fmt, validate, validator, store, jobs, None if no_cache else cache, int(max_size * 2**20), quiet)
 
 
-def build_and_publish(sources, outputs, fmt, validate, store, jobs, cache, max_bytes, quiet) -> None:
+def build_and_publish(sources, outputs, fmt, validate, validator, store, jobs, cache, max_bytes, quiet) -> None:
     """The rest of `build`, with the store (if any) held."""
     from .pipeline import build
     from .publish import publish
@@ -110,9 +113,9 @@ def build_and_publish(sources, outputs, fmt, validate, store, jobs, cache, max_b
     if not quiet and sys.stderr.isatty() and not os.environ.get("CI"):
         # Each document is counted twice: when read, and when mapped and validated.
         with click.progressbar(length=2 * len(sources), label="building", file=sys.stderr) as bar:
-            result = build(sources, check=validate, jobs=jobs, progress=bar.update, cache=cache, max_bytes=max_bytes)
+            result = build(sources, check=validate, validator=validator, jobs=jobs, progress=bar.update, cache=cache, max_bytes=max_bytes)
     else:
-        result = build(sources, check=validate, jobs=jobs, cache=cache, max_bytes=max_bytes)
+        result = build(sources, check=validate, validator=validator, jobs=jobs, cache=cache, max_bytes=max_bytes)
     for failure in result.failures:
         click.echo(shown(f"error: {failure}"), err=True)
     from .cache import discarded
@@ -167,11 +170,17 @@ def summary(result, outputs: tuple[Path, ...]) -> str:
 
 @main.command(name="validate")
 @click.argument("graph", type=click.Path(path_type=Path), default=DEFAULT_GRAPH)
-def validate_command(graph: Path) -> None:
+@click.option("--validator", type=click.Choice(VALIDATORS), default=VALIDATORS[0], help="The SHACL engine (pyshacl is the reference; both find the same violations).")
+def validate_command(graph: Path, validator: str) -> None:
     """Check a built graph (GRAPH, default output/sendkg.ttl) against the SHACL shapes; exit 1 on a violation."""
     from .validate import validate
+    from .write import GraphFileError, load_ntriples
 
-    report = validate(read_graph(graph))
+    try:
+        lines = load_ntriples(graph_file(graph))
+    except GraphFileError as error:
+        raise fail(str(error)) from None
+    report = validate(lines, validator)
     click.echo(f"{graph}: {report}")
     sys.exit(0 if report.conforms else 1)
 
@@ -184,7 +193,11 @@ def validate_command(graph: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=None, help="[default: table for rows and true/false, turtle for a graph]", show_default=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A value for one of the query's parameters (`sendkg queries` lists them).")
 @click.option("--allow-service", is_flag=True, help="Let a SERVICE clause fetch from the server it names (refused otherwise).")
-def query_command(query: str, graph: Path, store: Path | None, engine: str, fmt: str | None, params: tuple[str, ...], allow_service: bool) -> None:
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Only this many rows of a SELECT query, in its order.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="With --limit: skip this many rows first.")
+def query_command(
+    query: str, graph: Path, store: Path | None, engine: str, fmt: str | None, params: tuple[str, ...], allow_service: bool, limit: int | None, offset: int
+) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or inline SPARQL (SELECT, ASK, CONSTRUCT or DESCRIBE)."""
     from .query import QueryError, formatted
 
@@ -194,17 +207,27 @@ def query_command(query: str, graph: Path, store: Path | None, engine: str, fmt:
         if not sep or not name:
             raise fail(f"--param '{param}' is not NAME=VALUE")
         values[name] = value
+    if offset and limit is None:
+        raise fail("--offset needs --limit")
     try:
-        result = answer_query(query, graph, store, engine, values, allow_service)
+        result = answer_query(query, graph, store, engine, values, allow_service, limit, offset)
         click.echo(formatted(result, fmt), nl=False)
     except QueryError as error:
         raise fail(str(error)) from None
 
 
-def answer_query(query: str, graph: Path, store: Path | None, engine: str, values: dict[str, str], allow_service: bool = False):
-    from .query import QueryError, load_query
+def answer_query(
+    query: str, graph: Path, store: Path | None, engine: str, values: dict[str, str], allow_service: bool = False, limit: int | None = None, offset: int = 0
+):
+    from .query import QueryError, load_query, page
 
     load_query(query)  # an unknown query is said before any graph is read
+
+    def asked(answer, over):
+        if limit is None:
+            return answer(over, query, values, allow_service)
+        return page(lambda q, v: answer(over, q, v, allow_service), query, values, limit, offset)
+
     try:
         if store is not None or engine == "oxigraph":
             from .store import answer, open_store
@@ -216,7 +239,7 @@ def answer_query(query: str, graph: Path, store: Path | None, engine: str, value
                 opened = open_store(location)
             except (OSError, ValueError) as error:
                 raise fail(str(error)) from None
-            return answer(opened, query, values, allow_service)
+            return asked(answer, opened)
         from .query import answer
         from .write import GraphFileError, load_for_query
 
@@ -224,7 +247,7 @@ def answer_query(query: str, graph: Path, store: Path | None, engine: str, value
             dataset = load_for_query(graph_file(graph))
         except GraphFileError as error:
             raise fail(str(error)) from None
-        return answer(dataset, query, values, allow_service)
+        return asked(answer, dataset)
     except (QueryError, click.ClickException):
         raise
     except (SyntaxError, ValueError, Exception) as error:  # the engine's own word on a query it cannot run

@@ -28,14 +28,14 @@ from .numbers import measure
 from .official import GRAPH as OFFICIAL_GRAPH
 from .official import official_graph
 from .processes import die_with_parent
-from .rdf import document_graph, document_graph_iri, document_iri, entities_used, shared_graph
+from .rdf import document_graph_iri, document_iri, document_ntriples, entities_used, shared_graph
 from .read import DEFAULT_MAX_BYTES, ReadError, file_bytes, find_documents, read
 from .resolve import Entity, resolve
 from .resources import folder
 from .structure import NotAnInspection, structure
 from .themes import tag
-from .validate import Report, Violation, combined, validate, validate_document
-from .write import NamedGraphs, clean_stale, contents, merge_sorted, ntriples, union, write_atomic
+from .validate import DEFAULT_ENGINE, Report, SharedStatements, Violation, combined, validate, validate_document
+from .write import NamedGraphs, clean_stale, contents, merge_sorted, named_nodes, ntriples, union, write_atomic
 
 
 @dataclass(frozen=True)
@@ -220,20 +220,21 @@ def extract_documents(
     return extractions, failures
 
 
-def map_document(extraction: Extraction, entities: dict[tuple[str, str], Entity], shared: Graph, check: bool, cache: Path | None) -> MappedDocument:
+def map_document(
+    extraction: Extraction, entities: dict[tuple[str, str], Entity], shared: SharedStatements, check: str | None, cache: Path | None
+) -> MappedDocument:
     """One document's named graph, validated with the shared graph beside it. Cached by what the
     graph depends on (the document's bytes and name, the code, the IRIs of the entities it names),
     so a rebuild maps and validates only the documents that changed; the cached graph stays on
-    disk until it is written out."""
-    entry = mapping_entry(extraction, entities, cache)
+    disk until it is written out. `check` names the SHACL engine, or is None not to validate."""
+    entry = mapping_entry(extraction, entities, cache, check)
     found = mapped_from_cache(entry, check)
     if found is not None:
         return found
-    part = document_graph(extraction, entities)
-    report = validate_document(part, shared) if check else None
-    lines = ntriples(part)
+    lines = document_ntriples(extraction, entities)
+    report = validate_document(lines, shared, engine=check) if check else None
     own = str(document_iri(extraction)) + "/"
-    subjects = frozenset(str(s) for s in part.subjects() if not str(s).startswith(own))
+    subjects = frozenset(iri for iri in (s.decode()[1:-1] for s in named_nodes(lines)[1]) if not iri.startswith(own))
     mapped = MappedDocument(document_graph_iri(extraction), lines, hashlib.sha256(lines).hexdigest(), subjects, report)
     if entry is None:
         return mapped
@@ -242,14 +243,14 @@ def map_document(extraction: Extraction, entities: dict[tuple[str, str], Entity]
     return replace(mapped, graph=entry.with_suffix(".nt"))
 
 
-def mapping_entry(extraction: Extraction, entities: dict[tuple[str, str], Entity], cache: Path | None) -> Path | None:
+def mapping_entry(extraction: Extraction, entities: dict[tuple[str, str], Entity], cache: Path | None, check: str | None) -> Path | None:
     if cache is None:
         return None
     source = extraction.source
-    return cache_file(cache, "graph", source.sha256, source.name, "\n".join(entities_used(extraction, entities)))
+    return cache_file(cache, "graph", source.sha256, source.name, "\n".join(entities_used(extraction, entities)), check or "")
 
 
-def mapped_from_cache(entry: Path | None, check: bool) -> MappedDocument | None:
+def mapped_from_cache(entry: Path | None, check: str | None) -> MappedDocument | None:
     mapped = recall(entry)
     if mapped is None or (mapped.report is None and check):
         return None
@@ -273,10 +274,17 @@ def map_at(index: int) -> MappedDocument | Failure:
 
 
 def map_documents(
-    extractions: list[Extraction], shared: Graph, entities: dict[tuple[str, str], Entity], *, check: bool, jobs: int, cache: Path | None, progress: Callable[[int], None] | None
+    extractions: list[Extraction],
+    shared: SharedStatements,
+    entities: dict[tuple[str, str], Entity],
+    *,
+    check: str | None,
+    jobs: int,
+    cache: Path | None,
+    progress: Callable[[int], None] | None,
 ) -> list[MappedDocument | Failure]:
     """Every document's graph, in order; those not in the cache in `jobs` processes."""
-    results = [mapped_from_cache(mapping_entry(x, entities, cache), check) for x in extractions]
+    results = [mapped_from_cache(mapping_entry(x, entities, cache, check), check) for x in extractions]
     if progress:
         progress(sum(r is not None for r in results))
     missing = [i for i, r in enumerate(results) if r is None]
@@ -289,7 +297,7 @@ def map_documents(
     return results
 
 
-def overlaps_report(mapped: list[MappedDocument], shared: Graph) -> Report:
+def overlaps_report(mapped: list[MappedDocument], shared: SharedStatements, engine: str) -> Report:
     """What no one document's check can see: nodes that two documents both describe (a letter and
     the council report summarising it describe one inspection), validated with both documents'
     statements together."""
@@ -297,15 +305,13 @@ def overlaps_report(mapped: list[MappedDocument], shared: Graph) -> Report:
     common = {subject for subject, n in counts.items() if n > 1}
     if not common:
         return Report(True, ())
-    graph = Graph()
-    for m in mapped:
-        if m.subjects & common:
-            graph.parse(data=contents(m.graph), format="nt")
-    return validate_document(graph, shared, about=common)
+    together = b"".join(merge_sorted([contents(m.graph) for m in mapped if m.subjects & common]))
+    return validate_document(together, shared, about=common, engine=engine)
 
 
-def cached_report(cache: Path | None, inputs: list[bytes], validation: Callable[[], Report]) -> Report:
-    """A SHACL report kept in the cache under a digest of the graphs it was made from and the code."""
+def cached_report(cache: Path | None, inputs: list[bytes | str], validation: Callable[[], Report]) -> Report:
+    """A SHACL report kept in the cache under a digest of the graphs it was made from, the engine
+    and the code."""
     if cache is None:
         return validation()
     entry = cache_file(cache, "report", *inputs)
@@ -335,16 +341,18 @@ def build(
     paths: Iterable[Path],
     *,
     check: bool = True,
+    validator: str = DEFAULT_ENGINE,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     cache: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Build:
     """Read, extract, resolve, map and validate every document. With `check`, each document's
-    graph is validated with the shared graph beside it (in `jobs` processes, cached), then the
-    shared graph and the nodes documents share; a document whose graph breaks the shapes is
-    reported and left out, and the rest is built. A file larger than `max_bytes` is refused
-    unread. Temporary files a killed build left in the cache are removed first."""
+    graph is validated by the `validator` engine with the shared graph beside it (in `jobs`
+    processes, cached), then the shared graph and the nodes documents share; a document whose
+    graph breaks the shapes is reported and left out, and the rest is built. A file larger than
+    `max_bytes` is refused unread. Temporary files a killed build left in the cache are removed
+    first."""
     discarded.clear()  # this build's damaged cache entries, for the command to say
     if cache is not None:
         clean_stale(cache)
@@ -353,7 +361,10 @@ def build(
     while True:
         entities = resolve(extractions)
         shared = shared_graph(extractions, entities)
-        mapped = map_documents(extractions, shared, entities, check=check, jobs=jobs, cache=cache, progress=progress)
+        shared_lines = ntriples(shared)
+        statements = SharedStatements(shared_lines) if check else None
+        engine = validator if check else None
+        mapped = map_documents(extractions, statements, entities, check=engine, jobs=jobs, cache=cache, progress=progress)
         broken = [m for m in mapped if isinstance(m, Failure)]
         if broken:
             failures.extend(broken)
@@ -365,13 +376,14 @@ def build(
             parts.add(m.identifier, m.graph, m.digest)
         parts.add(OFFICIAL_GRAPH, ntriples(official))
         result = Build(shared, parts, extractions, failures)
+        result.shared_lines = shared_lines
         if not check:
             return result
         result.report = combined(
             [
-                cached_report(cache, [result.shared_lines], lambda: validate(shared)),
-                cached_report(cache, [result.shared_lines, parts[OFFICIAL_GRAPH]], lambda: validate_document(official, shared)),
-                overlaps_report(mapped, shared),
+                cached_report(cache, [shared_lines, validator], lambda: validate(shared_lines, validator)),
+                cached_report(cache, [shared_lines, parts[OFFICIAL_GRAPH], validator], lambda: validate_document(parts[OFFICIAL_GRAPH], statements, engine=validator)),
+                overlaps_report(mapped, statements, validator),
                 *(m.report for m in mapped),
             ]
         )

@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -204,8 +205,10 @@ def bundled() -> dict[str, Path]:
     return {path.stem: path for path in sorted(folder("queries").glob("*.rq"))}
 
 
-def load_query(query: str) -> Query:
-    """QUERY is a bundled query's name, a path to a .rq file, or SPARQL itself."""
+def load_query(query: str | Query) -> Query:
+    """QUERY is a bundled query's name, a path to a .rq file, or SPARQL itself (or a Query)."""
+    if isinstance(query, Query):
+        return query
     queries = bundled()
     if query in queries:
         text = queries[query].read_text(encoding="utf-8")
@@ -308,6 +311,51 @@ class Triples:
 
 
 Result = Table | Answer | Triples
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+DOCUMENTS = """PREFIX sk: <https://w3id.org/sendkg/ontology#>
+SELECT DISTINCT ?document WHERE { ?doc sk:fileName ?document } ORDER BY ?document"""
+
+
+def page(ask: Callable[[str | Query, dict[str, str]], Result], query: str, values: dict[str, str], limit: int, offset: int = 0) -> Table:
+    """Rows `offset` to `offset + limit` of a SELECT query's answer, in its order, from `ask` (an
+    engine's `answer` over one graph or store). A query that lists rows document by document
+    (ordered by ?document first, with a `document` parameter) is asked one document at a time
+    until the page is full, so the engine never sorts every row to give the first few; any other
+    query gets LIMIT and OFFSET."""
+    prepared = load_query(query)
+    if prepared.form != "SELECT":
+        raise QueryError(f"--limit and --offset apply to SELECT queries, not {prepared.form}")
+    tail = outer_tail(prepared.text)
+    if re.search(r"(?i)\b(LIMIT|OFFSET)\b", tail):
+        raise QueryError("the query has its own LIMIT or OFFSET: run it without --limit and --offset")
+    by_document = any(p.name == "document" and p.column == "document" for p in prepared.parameters)
+    if not by_document or "document" in values or not re.search(r"(?i)ORDER\s+BY\s+(?:ASC\s*\(\s*)?\?document\b", tail):
+        limited = Query(prepared.name, f"{prepared.text.rstrip()}\nLIMIT {limit} OFFSET {offset}\n", prepared.parameters)
+        return as_table(ask(limited, values))
+    rows: list[tuple[str, ...]] = []
+    columns: tuple[str, ...] = ()
+    for (document,) in as_table(ask(DOCUMENTS, {})).rows:
+        if len(rows) >= offset + limit:
+            break
+        found = as_table(ask(prepared, {**values, "document": document}))
+        columns = found.columns
+        rows.extend(found.rows)
+    return Table(columns or as_table(ask(Query(prepared.name, f"{prepared.text.rstrip()}\nLIMIT 0\n", prepared.parameters), values)).columns, tuple(rows[offset : offset + limit]))
+
+
+def outer_tail(text: str) -> str:
+    """What follows a query's last closing brace: its solution modifiers."""
+    body = keywords(text)
+    return body[body.rfind("}") + 1 :]
+
+
+def as_table(result: Result) -> Table:
+    if not isinstance(result, Table):
+        raise QueryError("not a SELECT query")
+    return result
 
 
 def run(graph, query: str, params: dict[str, str] | None = None) -> Table:

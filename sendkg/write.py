@@ -102,6 +102,19 @@ def ntriples(graph: Graph) -> bytes:
     return b"".join(line + b"\n" for line in sorted(set(lines)) if line)
 
 
+def named_nodes(lines: bytes) -> tuple[set[bytes], set[bytes]]:
+    """The IRIs an N-Triples chunk names (as subject or object), and those it says something about."""
+    named, subjects = set(), set()
+    for line in lines.splitlines():
+        subject, _, rest = line.partition(b" ")
+        subjects.add(subject)
+        named.add(subject)
+        value = rest.partition(b" ")[2].rstrip()[:-1].rstrip()
+        if value.startswith(b"<"):
+            named.add(value)
+    return {n for n in named if n.startswith(b"<")}, subjects
+
+
 def merge_sorted(chunks: list[bytes]) -> Iterator[bytes]:
     """The lines of sorted N-Triples or N-Quads chunks as one sorted run, each line once."""
     last = None
@@ -269,6 +282,12 @@ def format_for(path: Path, strict: bool = False) -> str | None:
 def load(path: Path) -> Graph:
     """A graph file as one rdflib graph (the union of its named graphs)."""
     return union(*load_dataset(path))
+
+
+def load_ntriples(path: Path) -> bytes:
+    """A graph file as one sorted N-Triples chunk (the union of its named graphs)."""
+    shared, parts = load_dataset(path)
+    return b"".join(merge_sorted([ntriples(shared), *parts.values()]))
 
 
 def load_for_query(path: Path) -> Dataset:

@@ -29,9 +29,9 @@ def test_changing_one_document_replaces_only_its_graph(tmp_path, monkeypatch):
     before = named_graphs(store)
 
     reads, mapped = [], []
-    real_read, real_map = pipeline.read, pipeline.document_graph
+    real_read, real_map = pipeline.read, pipeline.document_ntriples
     monkeypatch.setattr(pipeline, "read", lambda path, *limit: reads.append(path.name) or real_read(path, *limit))
-    monkeypatch.setattr(pipeline, "document_graph", lambda x, entities: mapped.append(x.source.name) or real_map(x, entities))
+    monkeypatch.setattr(pipeline, "document_ntriples", lambda x, entities: mapped.append(x.source.name) or real_map(x, entities))
     changed = corpus / "sefton-2019-revisit.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     second = build([corpus], cache=cache)

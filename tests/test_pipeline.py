@@ -9,7 +9,8 @@ from rdflib import Graph, URIRef
 
 from sendkg.pipeline import build
 from sendkg.rdf import SK
-from sendkg.validate import validate, validate_document
+from sendkg.validate import SharedStatements, validate, validate_document
+from sendkg.write import ntriples
 from tests.conftest import LETTERS
 
 
@@ -40,7 +41,7 @@ def test_one_document_validated_with_the_shared_graph_reports_what_the_whole_gra
     part.remove((finding, SK.text, None))
     part.add((finding, SK.polarity, URIRef("https://w3id.org/sendkg/code/polarity/no-such-code")))
 
-    alone = validate_document(part, corpus_build.shared)
+    alone = validate_document(ntriples(part), SharedStatements(corpus_build.shared_lines))
     whole = Graph()
     whole += corpus_build.graph
     for triple in set(Graph().parse(data=part_bytes, format="nt")) - set(part):

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from sendkg.query import QueryError, Table, Triples, bundled, load_query
+from sendkg.query import QueryError, Table, Triples, bundled, load_query, page
 from sendkg.query import answer as rdflib_answer
 from sendkg.store import answer as oxigraph_answer
 from sendkg.store import open_store
@@ -226,3 +226,29 @@ def test_a_query_nested_past_the_limits_is_refused_before_the_engine_sees_it(eng
         engines[engine]("SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000)
     with pytest.raises(QueryError, match="operators in a row"):
         engines[engine]("SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 90000 + "true) }")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", ["findings", "provenance", "themes", "inspections"])
+def test_a_page_is_the_same_slice_of_the_whole_answer_on_every_engine(engines, engine, name):
+    """`findings` and `provenance` are asked document by document, `themes` and `inspections`
+    with LIMIT and OFFSET; every page is what the whole answer holds at that place."""
+    ask = engines[engine]
+    whole = ask(name, {})
+    for limit, offset in [(1, 0), (7, 0), (50, 3), (40, len(whole.rows) - 10), (5, len(whole.rows) + 5), (0, 0)]:
+        part = page(lambda q, v: ask(q, v), name, {}, limit, offset)
+        assert part.columns == whole.columns
+        assert part.rows == whole.rows[offset : offset + limit], (limit, offset)
+
+
+def test_a_page_of_one_document_is_a_page_of_its_rows(engines):
+    whole = engines["oxigraph"]("findings", {"document": "halton-2024.pdf"})
+    part = page(engines["oxigraph"], "findings", {"document": "halton-2024.pdf"}, 3, 2)
+    assert part.rows == whole.rows[2:5]
+
+
+def test_a_page_of_a_query_with_its_own_limit_or_of_an_ask_is_refused(engines):
+    with pytest.raises(QueryError, match="its own LIMIT"):
+        page(engines["rdflib"], "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", {}, 2)
+    with pytest.raises(QueryError, match="apply to SELECT"):
+        page(engines["rdflib"], "ASK { ?s ?p ?o }", {}, 2)

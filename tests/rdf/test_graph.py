@@ -78,3 +78,13 @@ def test_each_document_has_its_own_named_graph_in_trig_and_nquads(corpus_build, 
     assert "https://w3id.org/sendkg/graph/official-statistics" in names
     assert len(load(trig)) == len(load(nquads)) == len(load(turtle))
     assert serialise(corpus_build.graph, "nq", corpus_build.named) == nquads.read_bytes()
+
+
+def test_a_document_written_straight_to_ntriples_has_the_bytes_of_its_rdflib_graph(corpus_build):
+    from sendkg.rdf import document_graph, document_ntriples
+    from sendkg.resolve import resolve
+    from sendkg.write import ntriples
+
+    entities = resolve(corpus_build.extractions)
+    for extraction in corpus_build.extractions:
+        assert document_ntriples(extraction, entities) == ntriples(document_graph(extraction, entities)), extraction.source.name

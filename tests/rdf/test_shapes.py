@@ -10,16 +10,6 @@ from sendkg.rdf import OA, SK
 from sendkg.validate import validate
 
 
-@pytest.fixture(scope="module")
-def small_graph():
-    from sendkg.pipeline import build
-    from tests.conftest import LETTERS
-
-    result = build([LETTERS / "sefton-2019-revisit.txt"])
-    assert result.report.conforms, str(result.report)
-    return result.graph
-
-
 def first(graph: Graph, cls: URIRef) -> URIRef:
     return sorted(graph.subjects(RDF.type, cls))[0]
 
@@ -51,6 +41,8 @@ BREAKS = {
         remove_all(g, first(g, OA.TextPositionSelector), OA.end),
         g.add((first(g, OA.TextPositionSelector), OA.end, Literal(0, datatype=XSD.nonNegativeInteger))),
     ),
+    "span offset that is not a number": lambda g: g.set((first(g, OA.TextPositionSelector), OA.start, Literal("ten"))),
+    "span offset below zero": lambda g: g.set((first(g, OA.TextPositionSelector), OA.start, Literal(-1, datatype=XSD.integer))),
     "span without quoted text": lambda g: remove_all(g, first(g, OA.TextQuoteSelector), OA.exact),
     "document without a digest": lambda g: g.set((first(g, SK.RevisitLetter), SK.sha256, Literal("not a digest"))),
     "document without a file name": lambda g: remove_all(g, first(g, SK.RevisitLetter), SK.fileName),
@@ -60,6 +52,8 @@ BREAKS = {
     "outcome outside the code list": lambda g: g.add((inspection(g), SK.outcome, URIRef("https://w3id.org/sendkg/code/outcome/excellent"))),
     "weakness with two verdicts": lambda g: g.add((first(g, SK.SignificantWeakness), SK.progress, URIRef("https://w3id.org/sendkg/code/progress/sufficient"))),
     "local area with a bad GSS code": lambda g: g.set((first(g, SK.LocalArea), SK.gssCode, Literal("W06000001x"))),
+    "theme match without evidence": lambda g: [remove_all(g, first(g, SK.ThemeMatch), p) for p in (SK.matchedWords, SK.likelihood)],
+    "likelihood above one": lambda g: g.set((first(g, SK.ThemeMatch), SK.likelihood, Literal("1.5", datatype=XSD.decimal))),
 }
 
 
