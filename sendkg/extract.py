@@ -41,7 +41,7 @@ WSOA_REQUIRED = re.compile(
 )
 WSOA_NOT_REQUIRED = re.compile(rf"{WSOA}\s+(?:is|was)\s+not\s+required|not\s+(?:be\s+)?required\s+to\s+produce\s+a\s+{WSOA}", re.I)
 NO_PROGRESS = re.compile(r"\b(has|have)\s+not\s+made\s+sufficient\s+progress\b", re.I)
-NEXT_STEPS = re.compile(r"[^.\n]*\bnext\s+steps\b[^\n]*", re.I)
+NEXT_STEPS = re.compile(r"\bnext\s+steps\b", re.I)  # `next_steps` takes the whole line it is on
 AREA_IN_PROSE = re.compile(
     r"\b(?:inspection|revisit|disability|disabilities|SEND)\s+(?:for|in|of)\s+(?P<area>[A-Z][\w'’.\-]*(?:\s+(?:upon|on|and|with|of)?\s*[A-Z][\w'’.\-]*){0,4})"
 )
@@ -247,7 +247,7 @@ def copied_to(layout: Layout, text: str) -> list[Valued]:
     found = []
     for line in layout.cc.lines:
         raw = text[line.span.start : line.span.end]
-        match = re.match(r"\s*(?:cc\s*:\s*)?(.*\S)", raw, re.I)
+        match = re.match(r"\s*+(?:cc\s*:\s*)?(.*\S)", raw, re.I)
         if match and match.group(1):
             found.append(Valued(people.tidy(match.group(1).replace("**", "")), Span(line.span.start + match.start(1), line.span.end)))
     return found

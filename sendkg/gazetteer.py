@@ -107,7 +107,7 @@ def _index() -> dict[str, LocalAuthority]:
 
 ADMINISTRATIVE = re.compile(
     r"^(?:the\s+)?(?:local\s+area\s+of\s+)?(?:(?:royal|london|metropolitan)\s+borough\s+of\s+|county\s+borough\s+of\s+)?"
-    r"|\s*\([^)]*\)|\s+(?:(?:metropolitan\s+)?borough|city|county|district)?\s*council(?:\s+area)?$|\s+(?:local\s+)?area$",
+    r"|(?<!\s)\s*+\([^()]*\)|(?<!\s)\s++(?:(?:metropolitan\s+)?borough|city|county|district)?\s*+council(?:\s+area)?$|(?<!\s)\s++(?:local\s+)?area$",
     re.I,
 )
 
@@ -124,7 +124,7 @@ def find_area(text: str) -> LocalAuthority | None:
     found = index.get(normalise_place(bare))
     if found is None:
         # 'City of York', 'Nottingham City': the city's own name
-        found = index.get(normalise_place(re.sub(r"^city\s+of\s+|\s+city$", "", bare, flags=re.I)))
+        found = index.get(normalise_place(re.sub(r"^city\s+of\s+|(?<!\s)\s++city$", "", bare, flags=re.I)))
     return found
 
 
@@ -261,16 +261,20 @@ def commissioning_groups() -> tuple[CommissioningGroup, ...]:
     return tuple(CommissioningGroup(gss, ods, name, tuple(sorted(years))) for ods, (gss, name, years) in sorted(found.items()))
 
 
+@cache
+def ccgs_by_core() -> dict[str, tuple[CommissioningGroup, ...]]:
+    found: dict[str, list[CommissioningGroup]] = {}
+    for group in commissioning_groups():
+        found.setdefault(health_body_core(group.name), []).append(group)
+    return {core: tuple(groups) for core, groups in found.items()}
+
+
 def find_ccg(name: str, year: int | None) -> CommissioningGroup | None:
     """The CCG a printed name refers to: its name's core ('St Helens' in 'NHS St Helens CCG')
     is that of exactly one CCG of the inspection's year (or of any year). 'Sefton CCG', when Sefton
     had two CCGs, stays unresolved rather than guessed."""
-    core = health_body_core(name)
-    groups = commissioning_groups()
-    for candidates in (
-        [g for g in groups if year in g.years and health_body_core(g.name) == core],
-        [g for g in groups if health_body_core(g.name) == core],
-    ):
+    groups = ccgs_by_core().get(health_body_core(name), ())
+    for candidates in ([g for g in groups if year in g.years], list(groups)):
         if len(candidates) == 1:
             return candidates[0]
     return None

@@ -15,7 +15,7 @@ from decimal import Decimal
 from .model import Extraction
 
 WHAT = r"(?P<what>[a-z][\w'’\-]*(?:\s+[\w'’\-]+){0,11}?)(?=\s*(?:[.,;:()]|$)|\s+(?:and|but|which|who|while|whereas|compared|than)\b)"
-PERCENT = re.compile(rf"(?P<value>\d+(?:\.\d+)?)\s?(?:%|per\s?cent)\s+(?:of\s+(?:the\s+)?)?{WHAT}", re.I)
+PERCENT = re.compile(rf"(?<!\d)(?P<value>\d+(?:\.\d+)?)\s?(?:%|per\s?cent)\s+(?:of\s+(?:the\s+)?)?{WHAT}", re.I)
 COUNT = re.compile(rf"(?<![\w.,£$-])(?P<value>\d{{1,3}}(?:,\d{{3}})+|\d{{1,5}})(?![\w%.,-]|\s?per\s?cent)\s+{WHAT}")
 NOT_COUNTS = re.compile(
     r"^(?:january|february|march|april|may|june|july|august|september|october|november|december|to\b|and\b|or\b|"

@@ -488,7 +488,7 @@ def role_and_body(role: str | None, organisation: str | None) -> tuple[str | Non
         role = role.rstrip(" .") or None
     if not role or not organisation:
         return role, organisation
-    bodies = [part for part in re.split(r"\s+and\s+(?=[A-Z])", organisation) if ORGANISATION_END.search(part)]
+    bodies = [part for part in re.split(r"(?<!\s)\s++and\s++(?=[A-Z])", organisation) if ORGANISATION_END.search(part)]
     if len(bodies) < 2 or not ORGANISATION_END.search(role):
         return role, organisation
     openers = {"NHS"} | {body.split()[0] for body in bodies}

@@ -485,12 +485,16 @@ def ruled_items(source: Source, rows: list[tuple[Table, tuple[Span | None, ...]]
     return items
 
 
+NUMBER_AFTER_SPACE = re.compile(r"(?<!\s)\s+(?=\d{1,2}[.)]\s)")  # a run of space before '1.' or '2)'
+
+
 def numbered_parts(source: Source, cell: Span) -> list[tuple[str, Span]]:
     """A cell's text, or its numbered paragraphs one by one, each with its span."""
     text = source.quote(cell)
     starts = [0]
     if NUMBERED_ITEM.match(text):
-        starts += [match.end() for match in re.finditer(r"\n\n(?=\s*\d{1,2}[.)]\s)", text)]
+        runs = NUMBER_AFTER_SPACE.finditer(text)
+        starts += [run.start() + run.group().index("\n\n") + 2 for run in runs if "\n\n" in run.group()]
     parts = []
     for begin, end in zip(starts, starts[1:] + [len(text)]):
         part = text[begin:end].rstrip()

@@ -150,7 +150,7 @@ def key_of(name: str) -> str:
     """A name as compared within a document: case, apostrophes, a leading 'the' and a closing
     acronym in brackets aside."""
     name = name.replace("’", "'").replace("‘", "'").replace("&", "and").lower()
-    name = re.sub(r"\s*\([^)]*\)\s*$", "", name)
+    name = re.sub(r"(?<!\s)\s*+\([^()]*\)\s*$", "", name)
     name = re.sub(r"^the\s+", "", name)
     return " ".join(name.split())
 
@@ -205,7 +205,7 @@ def introductions(text: str, words: list[Word], introduced: Iterable[tuple[int, 
 
 
 INFORMATION_SERVICE = re.compile(
-    r"(?-i:(?:(?:[A-Z][\w’'-]*|SEND)\s+(?:(?:and|&)\s+)?){0,6})(?:special\s+educational\s+needs\s+(?:and\s+disabilit(?:y|ies)\s+)?)?"
+    r"(?-i:(?:(?<![\w’'-])(?:[A-Z][\w’'-]*+|SEND)\s+(?:(?:and|&)\s+)?){0,6})(?:special\s+educational\s+needs\s+(?:and\s+disabilit(?:y|ies)\s+)?)?"
     r"information,?\s+(?:and\s+)?advice,?\s+(?:and\s+)?support\s+services?\b",
     re.I,
 )

@@ -29,7 +29,7 @@ def features(candidate: Candidate, text: str, known_people: frozenset[str] = fro
     """What the model weighs about a candidate: how it is printed, what its words are, and the
     words around it. Each is a number; most are 0 or 1. `lowered` is the text in lower case with
     single spaces, if the caller has it."""
-    plain = re.sub(r"\s*\([^)]*\)$", "", candidate.name)
+    plain = re.sub(r"(?<!\s)\s*+\([^()]*\)$", "", candidate.name)
     tokens = [t for t in (t.strip(EDGE) for t in plain.split()) if t]
     if not tokens:
         return {}
