@@ -3,7 +3,10 @@
 Two kinds of evidence, combined. Every preferred and alternative label of a theme is a phrase
 pattern, compared by lemma (so 'EHC plans were issued' matches 'issue EHC plan'); and a small
 logistic model per theme, trained on hand-labelled findings (`tests/themes/train.py`, shipped as
-`data/themes/model.json`), scores the finding from its words and the labels it matched. A label
+`data/themes/model.json`), scores the finding from its words and the labels it matched, each
+weighted by how rare it is among the labelled findings (TF-IDF, the finding's vector of unit
+length: a long finding's common words then weigh less, which cross-validation by document
+preferred to plain presence). A label
 match is kept when the model does not find it unlikely (a passing mention is not a theme), and a
 theme no label names is kept when the model finds it likely. The matched words and the model's
 score are kept as evidence.
@@ -15,7 +18,7 @@ import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
@@ -41,20 +44,41 @@ class ThemeMatch:
 class ThemeModel:
     """One logistic model per theme over `features`, and the two likelihoods a theme needs: with
     a label matched, and without (a theme's own, where the labels had enough examples of it to
-    choose them, else the same for all)."""
+    choose them, else the same for all). With `idf`, a feature's value is its inverse document
+    frequency over the training findings, the finding's vector scaled to unit length (features
+    never seen in training are left out, as in training); without, every feature present is 1."""
 
     weights: dict[str, dict[str, float]]
     bias: dict[str, float]
     with_words: float
     alone: float
     thresholds: dict[str, tuple[float, float]] = field(default_factory=dict)  # a theme's own (with_words, alone)
+    idf: dict[str, float] = field(default_factory=dict)
+
+    def values(self, features: Iterable[str]) -> dict[str, float]:
+        present = set(features)
+        if not self.idf:
+            return dict.fromkeys(present, 1.0)
+        known = {f: self.idf[f] for f in sorted(present) if f in self.idf}
+        norm = math.sqrt(sum(v * v for v in known.values())) or 1.0
+        return {f: v / norm for f, v in known.items()}
 
     def scores(self, features: Iterable[str]) -> dict[str, float]:
-        present = set(features)
-        return {
-            theme: 1.0 / (1.0 + math.exp(-(self.bias[theme] + sum(w for f, w in weights.items() if f in present))))
-            for theme, weights in self.weights.items()
-        }
+        """Each theme's likelihood, reading only the weights of the features present (summed in
+        the model's order, so the figures do not depend on the finding's)."""
+        terms: dict[str, list[tuple[int, float]]] = {theme: [] for theme in self.weights}
+        for feature, value in self.values(features).items():
+            for theme, position, weight in self.by_feature.get(feature, ()):
+                terms[theme].append((position, weight * value))
+        return {theme: 1.0 / (1.0 + math.exp(-(self.bias[theme] + sum(w for _, w in sorted(found))))) for theme, found in terms.items()}
+
+    @cached_property
+    def by_feature(self) -> dict[str, list[tuple[str, int, float]]]:
+        index: dict[str, list[tuple[str, int, float]]] = {}
+        for theme, weights in self.weights.items():
+            for position, (feature, weight) in enumerate(weights.items()):
+                index.setdefault(feature, []).append((theme, position, weight))
+        return index
 
     def kept(self, theme: str, matched: bool, score: float | None) -> bool:
         if score is None:
@@ -65,15 +89,21 @@ class ThemeModel:
 
 @cache
 def shipped_model() -> ThemeModel:
+    """The model as `tests/themes/train.py --write` ships it: every feature's name once (`features`,
+    with its `idf` alongside), a theme's weights as [position in `features`, weight] pairs, so
+    the file stays under 1 MB."""
     spec = json.loads(data_file("themes/model.json").read_text(encoding="utf-8"))
+    names = spec["features"]
+    weights = {theme: {names[i]: w for i, w in pairs} for theme, pairs in spec["weights"].items()}
     thresholds = {theme: tuple(pair) for theme, pair in spec.get("thresholds", {}).items()}
-    return ThemeModel(spec["weights"], spec["bias"], spec["with_words"], spec["alone"], thresholds)
+    return ThemeModel(weights, spec["bias"], spec["with_words"], spec["alone"], thresholds, dict(zip(names, spec["idf"])))
 
 
 def features(doc: Doc, matched: Iterable[str]) -> list[str]:
     """What the model reads of a finding: its lemmas, pairs of adjacent lemmas, and the themes
-    whose labels it matched."""
-    lemmas = [t.lemma_.lower() for t in doc if not (t.is_punct or t.is_space)]
+    whose labels it matched. Stop words are left out (a pair then spans them: 'plan of care' gives
+    'plan_care'), which cross-validation over dev documents preferred."""
+    lemmas = [t.lemma_.lower() for t in doc if not (t.is_punct or t.is_space or t.is_stop)]
     return sorted({f"w:{w}" for w in lemmas} | {f"b:{a}_{b}" for a, b in zip(lemmas, lemmas[1:])} | {f"m:{t}" for t in matched})
 
 
