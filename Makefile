@@ -4,7 +4,7 @@ SENDKG := $(VENV)/bin/sendkg
 GRAPH  := output/sendkg.ttl
 
 .PHONY: install graph validate test clean bench docs interop reliability screenshots
-BENCH_SIZES ?= 100 1000 5000
+BENCH_SIZES ?= 100 1000
 
 install: $(VENV)/.installed
 

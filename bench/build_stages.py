@@ -43,6 +43,7 @@ def run_once() -> dict[str, float]:
     graph = timed("resolve + map to RDF", to_graph, extractions)
     graph += timed("official statistics", official_graph)
     timed("validate (shifty)", validate, graph)
+    timed("validate (pyshacl, the reference)", validate, graph, "pyshacl")
     timed("write Turtle", serialise, graph)
     times["documents"] = len(paths)
     times["triples"] = len(graph)

@@ -66,9 +66,9 @@ def encoded(value) -> object:
 
 
 DECODERS = {
-    "$tuple": lambda v: tuple(decoded(x) for x in v),
-    "$frozenset": lambda v: frozenset(decoded(x) for x in v),
-    "$dict": lambda v: {decoded(k): decoded(x) for k, x in v},
+    "$tuple": tuple,
+    "$frozenset": frozenset,
+    "$dict": lambda pairs: {key: value for key, value in pairs},
     "$path": Path,
     "$date": date.fromisoformat,
     "$decimal": Decimal,
@@ -76,16 +76,18 @@ DECODERS = {
 }
 
 
-def decoded(value) -> object:
-    if isinstance(value, list):
-        return [decoded(v) for v in value]
-    if not isinstance(value, dict):
-        return value
+def object_from(value: dict) -> object:
+    """One JSON object of an entry as what `encoded` made it from, its members already decoded
+    (the JSON parser calls this from the innermost object out, so decoding is one pass)."""
     if "$" in value:
-        cls = allowed()[value["$"]]  # a KeyError for any other name: the entry is refused
-        return cls(**{k: decoded(v) for k, v in value.items() if k != "$"})
+        cls = allowed()[value.pop("$")]  # a KeyError for any other name: the entry is refused
+        return cls(**value)
     (tag, inner), = value.items()
     return DECODERS[tag](inner)
+
+
+def decoded(body: bytes) -> object:
+    return json.loads(body, object_hook=object_from)
 
 
 def keep(entry: Path, value) -> None:
@@ -102,7 +104,7 @@ def recall(entry: Path | None):
         digest, _, body = data.partition(b"\n")
         if hashlib.sha256(body).hexdigest().encode("ascii") != digest:
             raise ValueError("digest does not match")
-        return decoded(json.loads(body))
+        return decoded(body)
     except Exception:  # whatever is wrong with it, it is not used
         forget(entry)
         return None

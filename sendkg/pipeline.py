@@ -10,8 +10,10 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache as cache_function
@@ -59,6 +61,7 @@ class Build:
     extractions: list[Extraction]
     failures: list[Failure] = field(default_factory=list)
     report: Report | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # wall-clock time by stage, for the benchmarks
 
     @property
     def ok(self) -> bool:
@@ -337,6 +340,15 @@ def documents_behind(
     return culprits
 
 
+@contextmanager
+def stage(seconds: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
+
+
 def build(
     paths: Iterable[Path],
     *,
@@ -354,17 +366,22 @@ def build(
     `max_bytes` is refused unread. Temporary files a killed build left in the cache are removed
     first."""
     discarded.clear()  # this build's damaged cache entries, for the command to say
+    seconds: dict[str, float] = {}
     if cache is not None:
         clean_stale(cache)
-    extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
-    official = official_graph()
+    with stage(seconds, "read and extract (or recall from the cache)"):
+        extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
+        official = official_graph()
     while True:
-        entities = resolve(extractions)
-        shared = shared_graph(extractions, entities)
-        shared_lines = ntriples(shared)
-        statements = SharedStatements(shared_lines) if check else None
+        with stage(seconds, "resolve entities"):
+            entities = resolve(extractions)
+        with stage(seconds, "shared graph"):
+            shared = shared_graph(extractions, entities)
+            shared_lines = ntriples(shared)
+            statements = SharedStatements(shared_lines) if check else None
         engine = validator if check else None
-        mapped = map_documents(extractions, statements, entities, check=engine, jobs=jobs, cache=cache, progress=progress)
+        with stage(seconds, "map and validate each document (or recall)" if check else "map each document (or recall)"):
+            mapped = map_documents(extractions, statements, entities, check=engine, jobs=jobs, cache=cache, progress=progress)
         broken = [m for m in mapped if isinstance(m, Failure)]
         if broken:
             failures.extend(broken)
@@ -375,18 +392,19 @@ def build(
         for m in mapped:
             parts.add(m.identifier, m.graph, m.digest)
         parts.add(OFFICIAL_GRAPH, ntriples(official))
-        result = Build(shared, parts, extractions, failures)
+        result = Build(shared, parts, extractions, failures, seconds=seconds)
         result.shared_lines = shared_lines
         if not check:
             return result
-        result.report = combined(
-            [
-                cached_report(cache, [shared_lines, validator], lambda: validate(shared_lines, validator)),
-                cached_report(cache, [shared_lines, parts[OFFICIAL_GRAPH], validator], lambda: validate_document(parts[OFFICIAL_GRAPH], statements, engine=validator)),
-                overlaps_report(mapped, statements, validator),
-                *(m.report for m in mapped),
-            ]
-        )
+        with stage(seconds, "validate the shared graph and shared nodes"):
+            result.report = combined(
+                [
+                    cached_report(cache, [shared_lines, validator], lambda: validate(shared_lines, validator)),
+                    cached_report(cache, [shared_lines, parts[OFFICIAL_GRAPH], validator], lambda: validate_document(parts[OFFICIAL_GRAPH], statements, engine=validator)),
+                    overlaps_report(mapped, statements, validator),
+                    *(m.report for m in mapped),
+                ]
+            )
         if result.report.conforms:
             return result
         culprits = documents_behind(result.report, extractions, mapped, entities)

@@ -118,16 +118,17 @@ def query_columns() -> None:
         cog.outl(f"| `{name}` | {columns} | {parameters} |")
 
 
-def include(path: str, upto: str | None = None) -> None:
+def include(path: str, upto: str | None = None, start: str | None = None) -> None:
     """A Markdown file another command writes (e.g. `make interop`'s table), as it stands, or
-    its lines before the first that starts with `upto`."""
+    its lines from the first that starts with `start` and before the first that starts with `upto`."""
     import cog
 
-    text = (ROOT / path).read_text(encoding="utf-8")
+    lines = (ROOT / path).read_text(encoding="utf-8").splitlines(keepends=True)
+    if start is not None:
+        lines = lines[next((i for i, line in enumerate(lines) if line.startswith(start)), len(lines)) :]
     if upto is not None:
-        lines = text.splitlines(keepends=True)
-        text = "".join(lines[: next((i for i, line in enumerate(lines) if line.startswith(upto)), len(lines))])
-    cog.out(text)
+        lines = lines[: next((i for i, line in enumerate(lines) if line.startswith(upto)), len(lines))]
+    cog.out("".join(lines))
 
 
 def cog_arguments(*options: str) -> list[str]:
