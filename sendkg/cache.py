@@ -68,7 +68,7 @@ def encoded(value) -> object:
 DECODERS = {
     "$tuple": tuple,
     "$frozenset": frozenset,
-    "$dict": lambda pairs: {key: value for key, value in pairs},
+    "$dict": dict,
     "$path": Path,
     "$date": date.fromisoformat,
     "$decimal": Decimal,

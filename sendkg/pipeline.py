@@ -371,7 +371,7 @@ def build(
         clean_stale(cache)
     with stage(seconds, "read and extract (or recall from the cache)"):
         extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
-        official = official_graph()
+        official = ntriples(official_graph())
     while True:
         with stage(seconds, "resolve entities"):
             entities = resolve(extractions)
@@ -391,7 +391,7 @@ def build(
         parts = NamedGraphs()
         for m in mapped:
             parts.add(m.identifier, m.graph, m.digest)
-        parts.add(OFFICIAL_GRAPH, ntriples(official))
+        parts.add(OFFICIAL_GRAPH, official)
         result = Build(shared, parts, extractions, failures, seconds=seconds)
         result.shared_lines = shared_lines
         if not check:

@@ -333,8 +333,7 @@ def page(ask: Callable[[str | Query, dict[str, str]], Result], query: str, value
         raise QueryError("the query has its own LIMIT or OFFSET: run it without --limit and --offset")
     by_document = any(p.name == "document" and p.column == "document" for p in prepared.parameters)
     if not by_document or "document" in values or not re.search(r"(?i)ORDER\s+BY\s+(?:ASC\s*\(\s*)?\?document\b", tail):
-        limited = Query(prepared.name, f"{prepared.text.rstrip()}\nLIMIT {limit} OFFSET {offset}\n", prepared.parameters)
-        return as_table(ask(limited, values))
+        return as_table(ask(modified(prepared, f"LIMIT {limit} OFFSET {offset}"), values))
     rows: list[tuple[str, ...]] = []
     columns: tuple[str, ...] = ()
     for (document,) in as_table(ask(DOCUMENTS, {})).rows:
@@ -343,7 +342,14 @@ def page(ask: Callable[[str | Query, dict[str, str]], Result], query: str, value
         found = as_table(ask(prepared, {**values, "document": document}))
         columns = found.columns
         rows.extend(found.rows)
-    return Table(columns or as_table(ask(Query(prepared.name, f"{prepared.text.rstrip()}\nLIMIT 0\n", prepared.parameters), values)).columns, tuple(rows[offset : offset + limit]))
+    if not columns:  # no document had rows: the columns from the query itself
+        columns = as_table(ask(modified(prepared, "LIMIT 0"), values)).columns
+    return Table(columns, tuple(rows[offset : offset + limit]))
+
+
+def modified(query: Query, modifiers: str) -> Query:
+    """The query with solution modifiers (LIMIT, OFFSET) after its own."""
+    return Query(query.name, f"{query.text.rstrip()}\n{modifiers}\n", query.parameters)
 
 
 def outer_tail(text: str) -> str:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph
 
 from sendkg.validate import ENGINES, SharedStatements, validate, validate_document
 from sendkg.write import ntriples
-from tests.rdf.test_shapes import BREAKS
+from tests.rdf.test_shapes import BREAKS, broken
 
 
 def found(report) -> set[tuple[str, str, str, str]]:
@@ -31,11 +30,7 @@ def test_both_engines_pass_every_document_of_the_built_corpus_and_the_whole_grap
 
 @pytest.mark.parametrize("name", sorted(BREAKS))
 def test_both_engines_report_the_same_violations_of_a_broken_graph(small_graph, name):
-    graph = Graph()
-    for triple in small_graph:
-        graph.add(triple)
-    BREAKS[name](graph)
-    lines = ntriples(graph)
+    lines = ntriples(broken(small_graph, name))
     shifty, pyshacl = (validate(lines, engine) for engine in ENGINES)
     assert found(shifty) and found(shifty) == found(pyshacl), name
     assert {v.message for v in shifty.violations} == {v.message for v in pyshacl.violations}
