@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
+import numpy
 from rdflib import Graph
 from rdflib.namespace import SKOS
 from spacy.matcher import PhraseMatcher
@@ -58,27 +59,34 @@ class ThemeModel:
     def values(self, features: Iterable[str]) -> dict[str, float]:
         present = set(features)
         if not self.idf:
-            return dict.fromkeys(present, 1.0)
+            return dict.fromkeys(sorted(present), 1.0)
         known = {f: self.idf[f] for f in sorted(present) if f in self.idf}
         norm = math.sqrt(sum(v * v for v in known.values())) or 1.0
         return {f: v / norm for f, v in known.items()}
 
     def scores(self, features: Iterable[str]) -> dict[str, float]:
-        """Each theme's likelihood, reading only the weights of the features present (summed in
-        the model's order, so the figures do not depend on the finding's)."""
-        terms: dict[str, list[tuple[int, float]]] = {theme: [] for theme in self.weights}
-        for feature, value in self.values(features).items():
-            for theme, position, weight in self.by_feature.get(feature, ()):
-                terms[theme].append((position, weight * value))
-        return {theme: 1.0 / (1.0 + math.exp(-(self.bias[theme] + sum(w for _, w in sorted(found))))) for theme, found in terms.items()}
+        """Each theme's likelihood. Each theme's weighted features are summed one at a time in the
+        order of the features' names (numpy's `add.accumulate` adds in order, so the figures are
+        those of a plain loop and do not depend on the finding's order or the machine)."""
+        rows, matrix = self.matrix
+        present = [(rows[f], v) for f, v in self.values(features).items() if f in rows]
+        sums = [0.0] * len(self.weights)
+        if present:
+            indexes, values = zip(*present, strict=True)
+            sums = numpy.add.accumulate(matrix[list(indexes)] * numpy.array(values)[:, None], axis=0)[-1].tolist()
+        return {theme: 1.0 / (1.0 + math.exp(-(self.bias[theme] + total))) for theme, total in zip(self.weights, sums, strict=True)}
 
     @cached_property
-    def by_feature(self) -> dict[str, list[tuple[str, int, float]]]:
-        index: dict[str, list[tuple[str, int, float]]] = {}
-        for theme, weights in self.weights.items():
-            for position, (feature, weight) in enumerate(weights.items()):
-                index.setdefault(feature, []).append((theme, position, weight))
-        return index
+    def matrix(self) -> tuple[dict[str, int], numpy.ndarray]:
+        """The weights as a table, a row per feature (by name) and a column per theme; 0 where a
+        theme does not weigh a feature, which adds nothing to its sum."""
+        names = sorted({feature for weights in self.weights.values() for feature in weights})
+        rows = {feature: i for i, feature in enumerate(names)}
+        matrix = numpy.zeros((len(names), len(self.weights)))
+        for column, weights in enumerate(self.weights.values()):
+            for feature, weight in weights.items():
+                matrix[rows[feature], column] = weight
+        return rows, matrix
 
     def kept(self, theme: str, matched: bool, score: float | None) -> bool:
         if score is None:

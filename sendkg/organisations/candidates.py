@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 
 from ..gazetteer import find_area
 from ..resources import jsonl
@@ -25,15 +25,16 @@ SENTENCE_END = re.compile(r"[.!?:;][’”\"')\]]*$")
 BULLETS = set("◼▪•●■◦-–—*➢►")
 
 
-WORD = re.compile(r"\S+")
+WORD = re.compile(r"(\s*+)(\S+)|\s+$")  # the second branch takes trailing space in one step
 
 
 EDGE = "\"'‘’“”()[],.;:!?"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Word:
-    """A whitespace-separated word: its letters without edge punctuation, and what surrounds them."""
+    """A whitespace-separated word: its letters without edge punctuation, and what surrounds them.
+    Made for every word of a document, so what is asked of each word is worked out once."""
 
     text: str
     start: int
@@ -42,15 +43,13 @@ class Word:
     trail: str  # punctuation after the letters (',', '’', ').')
     before: str  # the whitespace before the word
     sentence_start: bool
+    titled: bool = field(init=False)
+    lower: str = field(init=False)
 
-    @cached_property
-    def titled(self) -> bool:
+    def __post_init__(self) -> None:
         t = self.text
-        return bool(t) and (t[0].isupper() or (t[0].isdigit() and any(c.isalpha() for c in t)) or camel(t))
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+        self.titled = bool(t) and (t[0].isupper() or (t[0].isdigit() and any(c.isalpha() for c in t)) or camel(t))
+        self.lower = t.lower()
 
 
 def coined(word: str) -> bool:
@@ -61,32 +60,29 @@ def coined(word: str) -> bool:
 
 def camel(text: str) -> bool:
     """'eXtreme', 'WarrPAC', 'DurhamWorks': capitals inside a word."""
-    return len(text) > 2 and any(c.isupper() for c in text[1:]) and any(c.islower() for c in text)
+    return len(text) > 2 and not text.islower() and any(c.isupper() for c in text[1:]) and any(c.islower() for c in text)
 
 
 def words_of(text: str) -> list[Word]:
     words: list[Word] = []
-    previous_end = 0
-    for match in WORD.finditer(text):
-        raw = match.group()
+    last: Word | None = None
+    position = 0
+    for before, raw in WORD.findall(text):
+        start = position + len(before)
+        position = start + len(raw)
         core = raw.strip(EDGE)
         if not core:
-            previous_end = match.end()
             continue
-        lead = raw[: raw.index(core)]
-        trail = raw[raw.index(core) + len(core) :]
-        start = match.start() + len(lead)
-        before = text[previous_end : match.start()]
-        last = words[-1] if words else None
+        lead = len(raw) - len(raw.lstrip(EDGE))
         sentence_start = (
             last is None
-            or bool(SENTENCE_END.search(last.text + last.trail))
+            or bool(last.trail and SENTENCE_END.search(last.trail))  # a word's letters never end in punctuation
             or "\n\n" in before
             or "\t" in before
             or last.text in BULLETS
         )
-        words.append(Word(core, start, start + len(core), lead, trail, before, sentence_start))
-        previous_end = match.end()
+        last = Word(core, start + lead, start + lead + len(core), raw[:lead], raw[lead + len(core) :], before, sentence_start)
+        words.append(last)
     return words
 
 

@@ -29,8 +29,7 @@ def features(candidate: Candidate, text: str, known_people: frozenset[str] = fro
     """What the model weighs about a candidate: how it is printed, what its words are, and the
     words around it. Each is a number; most are 0 or 1. `lowered` is the text in lower case with
     single spaces, if the caller has it."""
-    plain = re.sub(r"(?<!\s)\s*+\([^()]*\)$", "", candidate.name)
-    tokens = [t for t in (t.strip(EDGE) for t in plain.split()) if t]
+    plain, tokens = printed(candidate)
     if not tokens:
         return {}
     found = candidate.found
@@ -38,7 +37,7 @@ def features(candidate: Candidate, text: str, known_people: frozenset[str] = fro
     areas = area_prefix(tokens)
     first = tokens[min(areas, len(tokens) - 1)]
     titled = first[0].isupper() or first[0].isdigit() or camel(first)
-    mid = any(not m.sentence_start for m in found)
+    mid = mid_sentence(candidate)
     content = [t for t in tokens[areas:] if t.lower() not in CONNECTORS and not find_area(t)]
     bands = [band(t) for t in content if t.isalpha()]
     head = tokens[-1].lower()
@@ -67,12 +66,12 @@ def features(candidate: Candidate, text: str, known_people: frozenset[str] = fro
             len(tokens) == 1 and mid and (camel(first) or (first.isupper() and len(first) > 2) or any(c.isdigit() for c in first) or bands == ["rare"])
         ),
         "area_first": float(areas > 0),
-        "area_only": float(bool(find_area(plain))),
+        "area_only": float(area_only(plain)),
         "area_inside": float(areas == 0 and any(find_area(t) for t in tokens[1:])),
-        "generic": float(any(p.search(plain) for p in generic_names())),
-        "person": float(any(p in plain or p.endswith(plain) for p in known_people)),
-        "not_a_name": float(not_a_name(plain, tokens, all(line_of(text, m) for m in candidate.mentions), [line_around(text, m) for m in candidate.mentions])),
-        "role_word": float(any(t.lower() in role_words() for t in tokens)),
+        "generic": float(generic(plain)),
+        "person": float(person(plain, known_people)),
+        "not_a_name": float(printed_not_a_name(candidate, text, plain, tokens)),
+        "role_word": float(role_word(tokens)),
         "rare_word": float("rare" in bands),
         "all_common": float(bool(bands) and all(b == "common" for b in bands)),
         "capitals_word": float(any(t.isupper() and len(t) > 2 and not any(p.search(t) for p in generic_names()) for t in tokens)),
@@ -100,6 +99,55 @@ def features(candidate: Candidate, text: str, known_people: frozenset[str] = fro
     return f
 
 
+def printed(candidate: Candidate) -> tuple[str, list[str]]:
+    """The name without what stands in brackets at its end, and its words without their punctuation."""
+    plain = re.sub(r"(?<!\s)\s*+\([^()]*\)$", "", candidate.name)
+    return plain, [t for t in (t.strip(EDGE) for t in plain.split()) if t]
+
+
+def mid_sentence(candidate: Candidate) -> bool:
+    return any(not m.sentence_start for m in candidate.found)
+
+
+def area_only(plain: str) -> bool:
+    return bool(find_area(plain))
+
+
+def generic(plain: str) -> bool:
+    return any(p.search(plain) for p in generic_names())
+
+
+def person(plain: str, known_people: frozenset[str]) -> bool:
+    return any(p in plain or p.endswith(plain) for p in known_people)
+
+
+def printed_not_a_name(candidate: Candidate, text: str, plain: str, tokens: list[str]) -> bool:
+    return not_a_name(plain, tokens, all(line_of(text, m) for m in candidate.mentions), [line_around(text, m) for m in candidate.mentions])
+
+
+def role_word(tokens: list[str]) -> bool:
+    return any(t.lower() in role_words() for t in tokens)
+
+
+def screened(candidate: Candidate, text: str, known_people: frozenset[str]) -> tuple[bool, bool]:
+    """Whether the candidate is generic, and whether it is left out before the model weighs it (as
+    `described` leaves it out by its features): most candidates are, so their other features are
+    never worked out."""
+    plain, tokens = printed(candidate)
+    if not tokens:
+        return False, True
+    is_generic = generic(plain)
+    left_out = (
+        is_generic
+        or person(plain, known_people)
+        or area_only(plain)
+        or printed_not_a_name(candidate, text, plain, tokens)
+        or (role_word(tokens) and not any(m.how == "introduced" for m in candidate.found))
+        or (len(tokens) == 1 and not mid_sentence(candidate))
+    )
+    return is_generic, left_out
+
+
 def described(
     text: str,
     introduced: Iterable[tuple[int, int, str | None]] = (),
@@ -110,17 +158,16 @@ def described(
     """The candidates worth weighing, with their features: not what is generic (or part of it), a
     person, a place or a role, nor a lone word that only ever opens a sentence."""
     lowered = flattened(text)
-    found = [(c, features(c, text, known_people, lowered)) for c in candidates(text, introduced, within, leave_out)]
-    spans = sorted((m.start, m.end) for c, _ in found for m in c.found if m.how in ("titled", "acronym", "quoted"))
-    generic = [(m.start, m.end) for c, f in found if f.get("generic") for m in c.mentions]
+    found = [(c, *screened(c, text, known_people)) for c in candidates(text, introduced, within, leave_out)]
+    spans = sorted((m.start, m.end) for c, _, _ in found for m in c.found if m.how in ("titled", "acronym", "quoted"))
+    generic_spans = [(m.start, m.end) for c, is_generic, _ in found if is_generic for m in c.mentions]
     kept = []
-    for candidate, f in found:
-        if not f or f["generic"] or f["person"] or f["area_only"] or f["not_a_name"] or (f["role_word"] and not f["introduced"]):
+    for candidate, _, left_out in found:
+        if left_out:
             continue
-        if f["one_word"] and not f["mid_sentence"]:
-            continue
-        if all(any(s <= m.start and m.end <= e for s, e in generic) for m in candidate.mentions):
+        if all(any(s <= m.start and m.end <= e for s, e in generic_spans) for m in candidate.mentions):
             continue  # part of a generic name ('Health Support Teams' in 'Mental Health Support Teams')
+        f = features(candidate, text, known_people, lowered)
         f["fragment"] = float(all(inside_longer(m, spans) for m in candidate.mentions))
         kept.append((candidate, f))
     return kept
