@@ -55,13 +55,13 @@ class Introductions:
         self.people = compile_patterns("patterns/people.jsonl")
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans["organisations"] = self.find_organisations(doc)
-        doc.spans["people"] = self.find_people(doc)
+        text = doc.text  # rebuilt from the tokens on every access, so asked once
+        doc.spans["organisations"] = self.find_organisations(doc, text)
+        doc.spans["people"] = self.find_people(doc, text)
         return doc
 
-    def find_organisations(self, doc: Doc) -> list[Span]:
+    def find_organisations(self, doc: Doc, text: str) -> list[Span]:
         found: dict[tuple[int, int], Span] = {}
-        text = doc.text  # rebuilt from the tokens on every access
         for pattern, spec in self.organisations:
             for match in pattern.finditer(text):
                 start, end = match.span("name")
@@ -83,9 +83,8 @@ class Introductions:
         description = " ".join(description.split())
         return next((code for pattern, code in self.types if pattern.search(description)), "other")
 
-    def find_people(self, doc: Doc) -> list[Span]:
+    def find_people(self, doc: Doc, text: str) -> list[Span]:
         spans = []
-        text = doc.text
         for pattern, spec in self.people:
             for match in pattern.finditer(text):
                 span = doc.char_span(*match.span("name"), label="PERSON", alignment_mode="expand")

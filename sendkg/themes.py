@@ -23,6 +23,7 @@ from functools import cache, cached_property
 import numpy
 from rdflib import Graph
 from rdflib.namespace import SKOS
+from spacy.attrs import LEMMA, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
@@ -144,9 +145,28 @@ def lemmatiser() -> Lemmatizer:
 
 
 def lemmatised(texts: Iterable[str]) -> Iterator[Doc]:
-    nlp, lemmatizer = pipeline(), lemmatiser()
+    """The texts tokenised, each token with the lemma spaCy's lookup lemmatiser gives it, looked
+    up once per distinct word and set on the whole doc at once (`Doc.from_array`)."""
+    nlp, lemmas = pipeline(), lemma_ids()
+    strings = nlp.vocab.strings
+    table = lemmatiser().lookups.get_table("lemma_lookup", {})
     for doc in nlp.tokenizer.pipe(texts):
-        yield lemmatizer(doc)
+        ids = []
+        for orth in doc.to_array(ORTH).tolist():
+            lemma = lemmas.get(orth)
+            if lemma is None:
+                word = strings[orth]
+                found = table.get(word, word)  # as `Lemmatizer.lookup_lemmatize`: a string, or a list of them
+                lemma = lemmas[orth] = strings.add(found if isinstance(found, str) else found[0])
+            ids.append(lemma)
+        doc.from_array([LEMMA], numpy.array(ids, dtype="uint64"))
+        yield doc
+
+
+@cache
+def lemma_ids() -> dict[int, int]:
+    """Each word's lemma, by their ids in the pipeline's string store, as they are met."""
+    return {}
 
 
 @cache
@@ -181,9 +201,14 @@ def matched_words(text: str, doc: Doc, nlp, phrases: PhraseMatcher) -> dict[str,
     found: dict[str, list[str]] = {}
     for match_id, start, end in phrases(doc):
         span = doc[start:end]
-        words = text[span.start_char : span.end_char] if len(text) == len(doc.text) else span.text
+        words = text[span.start_char : span.end_char] if len(text) == length(doc) else span.text
         found.setdefault(nlp.vocab.strings[match_id], []).append(words)
     return {theme: list(dict.fromkeys(words)) for theme, words in found.items()}
+
+
+def length(doc: Doc) -> int:
+    """The length of the doc's text, without rebuilding the text from its tokens."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
 def tag(extractions: list[Extraction]) -> None:
