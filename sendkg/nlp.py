@@ -6,14 +6,18 @@ English local authorities. No model is downloaded.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 from .gazetteer import local_authorities
 from .resources import jsonl
@@ -112,9 +116,74 @@ def pipeline() -> Language:
     # does not have (tokeniser and rules only); the size of what is read is bounded instead.
     nlp.max_length = 10**9
     ruler = nlp.add_pipe("entity_ruler")  # the patterns are checked by the tests, not at every start
-    ruler.add_patterns(area_patterns() + [dict(p) for p in jsonl("patterns/entities.jsonl")])
+    token_patterns = [dict(p) for p in jsonl("patterns/entities.jsonl")]
+    ruler.add_patterns(area_patterns() + token_patterns)
+    if all(windowable(p["pattern"]) for p in token_patterns):
+        ruler.matcher = Windowed(ruler.matcher, [p["pattern"] for p in token_patterns], nlp.vocab)
     nlp.add_pipe("sendkg_introductions")
     return nlp
+
+
+# What a token pattern may ask of a token for `Windowed`: properties of the word alone, the same
+# wherever it stands (not NORM, which the tokeniser may set for one occurrence).
+WORD_ATTRIBUTES = {"ORTH", "TEXT", "LOWER", "SHAPE", "LENGTH", "PREFIX", "SUFFIX", "IS_ALPHA", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE", "LIKE_NUM"}
+REQUIRED = {None, "1", "+"}  # a token spec with one of these operators is in every match
+
+
+def windowable(pattern: list[dict]) -> bool:
+    return all(set(spec) - {"OP"} <= WORD_ATTRIBUTES for spec in pattern) and any(spec.get("OP") in REQUIRED for spec in pattern)
+
+
+class Windowed:
+    """The entity ruler's token Matcher run only on the stretches of a document that can hold a
+    match, with the same matches as over the whole document.
+
+    The health-body and statute patterns open with 'one or more name-like words', so the Matcher
+    over a whole document keeps a partial match alive from every name-like word ('the', a comma,
+    a capitalised word) for every pattern, most of its time. Each token of a match satisfies one of
+    the patterns' token specs, and each match holds a token that satisfies its pattern's anchor (a
+    required spec, a literal word where there is one: 'act', 'ICB'); so every match lies in a run of
+    tokens each satisfying some spec, a run holding an anchor, and the Matcher is run on those runs
+    alone. Whether a word satisfies a spec depends on the word alone (`windowable`), so it is
+    worked out once per word, by Matchers of one-token patterns on a one-word doc."""
+
+    def __init__(self, matcher: Matcher, patterns: list[list[dict]], vocab: Vocab) -> None:
+        self.matcher, self.vocab = matcher, vocab
+        self.specs, self.anchors = Matcher(vocab), Matcher(vocab)
+        for spec in {json.dumps({k: v for k, v in spec.items() if k != "OP"}, sort_keys=True) for p in patterns for spec in p}:
+            self.specs.add("spec", [[json.loads(spec)]])
+        for pattern in patterns:
+            required = [{k: v for k, v in spec.items() if k != "OP"} for spec in pattern if spec.get("OP") in REQUIRED]
+            literal = [spec for spec in required if set(spec) <= {"ORTH", "LOWER"} and all(isinstance(v, (str, dict)) and "REGEX" not in v for v in spec.values())]
+            self.anchors.add("anchor", [[(literal or required)[0]]])
+        self.words: dict[int, tuple[bool, bool]] = {}  # a word's id: (satisfies a spec, is an anchor)
+
+    def __call__(self, doc: Doc | Span, **kwargs) -> list[tuple[int, int, int]]:
+        if kwargs or not isinstance(doc, Doc):
+            return self.matcher(doc, **kwargs)
+        found = []
+        for start, end in self.windows(doc):
+            found += [(match_id, start + s, start + e) for match_id, s, e in self.matcher(doc[start:end])]
+        return found
+
+    def windows(self, doc: Doc) -> Iterator[tuple[int, int]]:
+        start, anchored = None, False
+        for i, orth in enumerate([*doc.to_array(ORTH).tolist(), None]):
+            inside, anchor = (False, False) if orth is None else self.word(orth)
+            if inside and start is None:
+                start, anchored = i, False
+            anchored = anchored or anchor
+            if not inside and start is not None:
+                if anchored:
+                    yield start, i
+                start = None
+
+    def word(self, orth: int) -> tuple[bool, bool]:
+        known = self.words.get(orth)
+        if known is None:
+            alone = Doc(self.vocab, words=[self.vocab.strings[orth]], spaces=[False])
+            known = self.words[orth] = (bool(self.specs(alone)), bool(self.anchors(alone)))
+        return known
 
 
 def analyse(texts: Iterable[str]) -> Iterator[Doc]:

@@ -165,7 +165,9 @@ def candidates(
     def kept(start: int, stop: int) -> bool:
         return begin <= start and stop <= end and not any(s <= start < e for s, e in leave_out)
 
-    words = [w for w in words_of(text) if kept(w.start, w.end)]
+    words = [w for w in words_of(text) if begin <= w.start and w.end <= end]
+    if leave_out:
+        words = [w for w in words if not any(s <= w.start < e for s, e in leave_out)]
     introduced = [(s, e, k) for s, e, k in introduced if kept(s, e)]
     mentions: list[Occurrence] = []
     mentions += quoted(text, words)
@@ -391,8 +393,14 @@ def spelled_by(words: list[Word], index: int, acronym: str) -> int | None:
 
 
 def spells(names: list[str], letters: str) -> bool:
-    @cache
+    known: dict[tuple[int, int], bool] = {}  # a dict rather than functools.cache, which costs more to make than to use here
+
     def match(i: int, j: int) -> bool:
+        if (i, j) not in known:
+            known[i, j] = matched(i, j)
+        return known[i, j]
+
+    def matched(i: int, j: int) -> bool:
         if j == len(letters):
             return all(n.lower() in CONNECTORS for n in names[i:])
         if i == len(names):
