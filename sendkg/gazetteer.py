@@ -140,7 +140,15 @@ def find_area_within(text: str) -> LocalAuthority | None:
 
 
 def by_key(key: str) -> LocalAuthority | None:
-    return next((la for la in local_authorities() if la.key == key), None)
+    return authorities_by_key().get(key)
+
+
+@cache
+def authorities_by_key() -> dict[str, LocalAuthority]:
+    found: dict[str, LocalAuthority] = {}
+    for la in local_authorities():
+        found.setdefault(la.key, la)  # the first with a key, as a scan in order would find it
+    return found
 
 
 @dataclass(frozen=True)
@@ -282,9 +290,14 @@ def find_ccg(name: str, year: int | None) -> CommissioningGroup | None:
 
 def health_body_name(ods: str) -> str | None:
     """The reference list's name for a CCG or ICB, by ODS code (any case), 'CCG' spelled out."""
+    return health_body_names().get(ods.lower())
+
+
+@cache
+def health_body_names() -> dict[str, str]:
     names = {b.ods.lower(): b.name for b in integrated_care_boards()}
     names |= {g.ods.lower(): re.sub(r"\bCCG$", "Clinical Commissioning Group", g.name) for g in commissioning_groups()}
-    return names.get(ods.lower())
+    return names
 
 
 def replacing_icb(ccg: CommissioningGroup) -> str | None:

@@ -221,6 +221,7 @@ def superclasses() -> dict[URIRef, frozenset[URIRef]]:
     return closure
 
 
+@cache
 def area_iri(key: str) -> URIRef:
     return ID[f"area/{key.lower()}"]
 
