@@ -5,8 +5,9 @@ A bundled query declares its parameters in comments,
     # param area area area: the local area, by any of its names ('halton', 'St Helens', 'Stoke')
 
 (name, kind, the column it filters, what it is; a name ending in '!' must be given), and holds
-them, in that order, in one `VALUES` row of its WHERE clause, `UNDEF` where none is
-given; the query joins on those variables, or filters on them when the column is optional. An
+them, in that order, in a `VALUES` row of its WHERE clause, `UNDEF` where none is
+given (or in several such rows, each given the same values: each part of a UNION can then start
+from them, which an engine does not do with one row outside it); the query joins on those variables, or filters on them when the column is optional. An
 `# example: --param NAME=VALUE` line gives values to run it with. A value
 is resolved by its kind — an area through the same resolver as the documents, a code checked
 against its code list, one of a few words in any case, a date parsed; text is taken as it is — and written into that row as an RDF term, so a parameter
@@ -107,7 +108,7 @@ class Query:
 
     def bound(self, values: dict[str, str] | None = None) -> str:
         """The text to run: the prefixes declared, each given parameter written into the
-        query's VALUES row as an RDF term."""
+        query's VALUES rows as an RDF term."""
         values = dict(values or {})
         declared = {p.name: p for p in self.parameters}
         unknown = sorted(set(values) - set(declared))
@@ -121,7 +122,7 @@ class Query:
         text = self.text
         if self.parameters:
             row = " ".join(resolve(p, values[p.name]) if p.name in values else "UNDEF" for p in self.parameters)
-            text = SLOT.sub(lambda m: f"{m.group(1)}{{ ({row}) }}", text, count=1)
+            text = SLOT.sub(lambda m: f"{m.group(1)}{{ ({row}) }}", text)
         return declare_prefixes(text)
 
 
@@ -195,8 +196,8 @@ def parameters_of(text: str) -> tuple[Parameter, ...]:
             name, required, kind, column, description = match.groups()
             found.append(Parameter(name, kind, column, bool(required), description.strip()))
     if found:
-        slot = SLOT.search(text)
-        if slot is None or len(slot.group(1).split("(")[1].split()) != len(found):
+        slots = SLOT.findall(text)
+        if not slots or any(len(slot.split("(")[1].split()) != len(found) for slot in slots):
             raise QueryError(f"the query declares {len(found)} parameters but has no VALUES row of as many UNDEFs to bind them in")
     return tuple(found)
 

@@ -99,6 +99,21 @@ def test_a_required_parameter_that_is_missing_is_an_error():
         load_query("compare-areas").bound({})
 
 
+def test_every_values_row_of_a_query_is_given_the_same_values():
+    """compare-areas names its two areas before its UNION and in each side of it."""
+    text = load_query("compare-areas").bound({"area_a": "Halton", "area_b": "Worcestershire"})
+    assert "UNDEF" not in text
+    assert text.count("<https://w3id.org/sendkg/id/area/e06000006> <https://w3id.org/sendkg/id/area/e10000034>") == 3
+
+
+def test_a_values_row_without_every_parameter_is_refused():
+    text = """# param area area area: the area
+# param document text document: the file
+SELECT * WHERE { { VALUES (?place ?document) { (UNDEF UNDEF) } } UNION { VALUES (?place) { (UNDEF) } } }"""
+    with pytest.raises(QueryError, match="declares 2 parameters but has no VALUES row of as many UNDEFs"):
+        load_query(text)
+
+
 def test_a_hostile_value_is_one_literal_and_cannot_change_the_query(engines):
     query = load_query("inspections")
     text = query.bound({"lead_inspector": 'x" || true || "'})
