@@ -69,9 +69,18 @@ def new_graph() -> Graph:
 def vocabulary() -> Graph:
     """The ontology and code lists, shipped inside every built graph so it is self-describing."""
     graph = new_graph()
+    for triple in ontology_triples():
+        graph.add(triple)
+    return graph
+
+
+@cache
+def ontology_triples() -> tuple[tuple, ...]:
+    """The ontology's files parsed once per process."""
+    graph = Graph()
     for path in sorted(folder("ontology").glob("*.ttl")):
         graph.parse(path, format="turtle")
-    return graph
+    return tuple(graph)
 
 
 def document_iri(extraction: Extraction) -> URIRef:
@@ -84,15 +93,20 @@ def inspection_iri(extraction: Extraction) -> URIRef:
 
 
 def entity_iri(entity: Entity) -> URIRef:
+    return iri_of(entity.label, entity.key)
+
+
+@cache
+def iri_of(label: str, key: str) -> URIRef:
+    """An entity's IRI from its label and key, made once: every document's mapping asks for it."""
     folder_name = {
         "LOCAL_AREA": "area",
         "HEALTH_BODY": "health-body",
         "ORGANISATION": "organisation",
         "STATUTE": "statute",
         "PERSON": "person",
-    }[entity.label]
-    key = entity.key.lower() if entity.label == "LOCAL_AREA" else entity.key
-    return ID[f"{folder_name}/{key}"]
+    }[label]
+    return ID[f"{folder_name}/{key.lower() if label == 'LOCAL_AREA' else key}"]
 
 
 def to_graph(extractions: list[Extraction]) -> Graph:
