@@ -137,13 +137,13 @@ def screened(candidate: Candidate, text: str, known_people: frozenset[str]) -> t
     if not tokens:
         return False, True
     is_generic = generic(plain)
-    left_out = (
+    left_out = (  # the cheapest tests first
         is_generic
+        or (len(tokens) == 1 and not mid_sentence(candidate))
         or person(plain, known_people)
+        or (role_word(tokens) and not any(m.how == "introduced" for m in candidate.found))
         or area_only(plain)
         or printed_not_a_name(candidate, text, plain, tokens)
-        or (role_word(tokens) and not any(m.how == "introduced" for m in candidate.found))
-        or (len(tokens) == 1 and not mid_sentence(candidate))
     )
     return is_generic, left_out
 
