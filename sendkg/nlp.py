@@ -134,6 +134,10 @@ def windowable(pattern: list[dict]) -> bool:
     return all(set(spec) - {"OP"} <= WORD_ATTRIBUTES for spec in pattern) and any(spec.get("OP") in REQUIRED for spec in pattern)
 
 
+def without_op(spec: dict) -> dict:
+    return {k: v for k, v in spec.items() if k != "OP"}
+
+
 class Windowed:
     """The entity ruler's token Matcher run only on the stretches of a document that can hold a
     match, with the same matches as over the whole document.
@@ -150,11 +154,11 @@ class Windowed:
     def __init__(self, matcher: Matcher, patterns: list[list[dict]], vocab: Vocab) -> None:
         self.matcher, self.vocab = matcher, vocab
         self.specs, self.anchors = Matcher(vocab), Matcher(vocab)
-        for spec in {json.dumps({k: v for k, v in spec.items() if k != "OP"}, sort_keys=True) for p in patterns for spec in p}:
+        for spec in {json.dumps(without_op(spec), sort_keys=True) for p in patterns for spec in p}:
             self.specs.add("spec", [[json.loads(spec)]])
         for pattern in patterns:
-            required = [{k: v for k, v in spec.items() if k != "OP"} for spec in pattern if spec.get("OP") in REQUIRED]
-            literal = [spec for spec in required if set(spec) <= {"ORTH", "LOWER"} and all(isinstance(v, (str, dict)) and "REGEX" not in v for v in spec.values())]
+            required = [without_op(spec) for spec in pattern if spec.get("OP") in REQUIRED]
+            literal = [s for s in required if set(s) <= {"ORTH", "LOWER"} and all(isinstance(v, str) or set(v) == {"IN"} for v in s.values())]
             self.anchors.add("anchor", [[(literal or required)[0]]])
         self.words: dict[int, tuple[bool, bool]] = {}  # a word's id: (satisfies a spec, is an anchor)
 

@@ -235,9 +235,10 @@ def map_document(
     if found is not None:
         return found
     lines = document_ntriples(extraction, entities)
-    report = validate_document(lines, shared, engine=check) if check else None
+    nodes = named_nodes(lines)
+    report = validate_document(lines, shared, engine=check, nodes=nodes) if check else None
     own = str(document_iri(extraction)) + "/"
-    subjects = frozenset(iri for iri in (s.decode()[1:-1] for s in named_nodes(lines)[1]) if not iri.startswith(own))
+    subjects = frozenset(iri for iri in (s.decode()[1:-1] for s in nodes[1]) if not iri.startswith(own))
     mapped = MappedDocument(document_graph_iri(extraction), lines, hashlib.sha256(lines).hexdigest(), subjects, report)
     if entry is None:
         return mapped

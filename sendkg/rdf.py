@@ -106,7 +106,7 @@ def iri_of(label: str, key: str) -> URIRef:
         "STATUTE": "statute",
         "PERSON": "person",
     }[label]
-    return ID[f"{folder_name}/{key.lower() if label == 'LOCAL_AREA' else key}"]
+    return area_iri(key) if label == "LOCAL_AREA" else ID[f"{folder_name}/{key}"]
 
 
 def to_graph(extractions: list[Extraction]) -> Graph:
@@ -217,10 +217,9 @@ def with_superclasses(graph: Graph | Statements) -> Graph | Statements:
 
 @cache
 def superclasses() -> dict[URIRef, frozenset[URIRef]]:
-    ontology = vocabulary()
     direct: dict[URIRef, set[URIRef]] = {}
-    for child, parent in ontology.subject_objects(RDFS.subClassOf):
-        if isinstance(child, URIRef) and isinstance(parent, URIRef):
+    for child, predicate, parent in ontology_triples():
+        if predicate == RDFS.subClassOf and isinstance(child, URIRef) and isinstance(parent, URIRef):
             direct.setdefault(child, set()).add(parent)
     closure: dict[URIRef, frozenset[URIRef]] = {}
     for cls in direct:

@@ -147,17 +147,13 @@ def lemmatiser() -> Lemmatizer:
 def lemmatised(texts: Iterable[str]) -> Iterator[Doc]:
     """The texts tokenised, each token with the lemma spaCy's lookup lemmatiser gives it, looked
     up once per distinct word and set on the whole doc at once (`Doc.from_array`)."""
-    nlp, lemmas = pipeline(), lemma_ids()
-    strings = nlp.vocab.strings
-    table = lemmatiser().lookups.get_table("lemma_lookup", {})
+    nlp, lemmatizer, lemmas = pipeline(), lemmatiser(), lemma_ids()
     for doc in nlp.tokenizer.pipe(texts):
         ids = []
-        for orth in doc.to_array(ORTH).tolist():
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
             lemma = lemmas.get(orth)
-            if lemma is None:
-                word = strings[orth]
-                found = table.get(word, word)  # as `Lemmatizer.lookup_lemmatize`: a string, or a list of them
-                lemma = lemmas[orth] = strings.add(found if isinstance(found, str) else found[0])
+            if lemma is None:  # the lemma the Lemmatizer component would set on the token
+                lemma = lemmas[orth] = nlp.vocab.strings.add(lemmatizer.lemmatize(doc[i])[0])
             ids.append(lemma)
         doc.from_array([LEMMA], numpy.array(ids, dtype="uint64"))
         yield doc

@@ -200,14 +200,16 @@ class SharedStatements:
         return b"".join(line for node in sorted(set(nodes)) for line in self.by_subject.get(node, ()))
 
 
-def validate_document(part: bytes, shared: SharedStatements, about: set[str] | None = None, engine: str = DEFAULT_ENGINE) -> Report:
+def validate_document(
+    part: bytes, shared: SharedStatements, about: set[str] | None = None, engine: str = DEFAULT_ENGINE, nodes: tuple[set[bytes], set[bytes]] | None = None
+) -> Report:
     """One document's graph (N-Triples) against the shapes, with what it needs of the shared graph
     beside it: the shared graph's statements about every node the document's graph names, and the
     class hierarchy. The shapes look no further than that, so the result is the whole graph's for
     the document's own nodes, at the cost of the document alone. Violations on shared nodes the
     document does not describe are left to the shared graph's own check; with `about`, only
-    violations on those nodes are kept."""
-    named, subjects = named_nodes(part)
+    violations on those nodes are kept. `nodes` is `named_nodes(part)`, if the caller has it."""
+    named, subjects = nodes or named_nodes(part)
     report = validate(part + shared.about(named) + shared.hierarchy, engine)
     own = about if about is not None else {s.decode()[1:-1] for s in subjects if s.startswith(b"<")}
     return combined([report], keep=lambda v: v.focus_iri in own)

@@ -74,7 +74,7 @@ def features(candidate: Candidate, text: str, known_people: frozenset[str] = fro
         "role_word": float(role_word(tokens)),
         "rare_word": float("rare" in bands),
         "all_common": float(bool(bands) and all(b == "common" for b in bands)),
-        "capitals_word": float(any(t.isupper() and len(t) > 2 and not any(p.search(t) for p in generic_names()) for t in tokens)),
+        "capitals_word": float(any(t.isupper() and len(t) > 2 and not generic(t) for t in tokens)),
         "whole_line": float(all(line_of(text, m) for m in candidate.mentions)),
         "in_brackets": float(all(in_brackets(text, m) for m in candidate.mentions)),
         "lower_elsewhere": float(len(tokens) > 1 and titled and printed_lower(plain, lowered or flattened(text))),
