@@ -38,33 +38,32 @@ def person_key(name: str) -> str:
 
 def resolve(extractions: list[Extraction]) -> dict[tuple[str, str], Entity]:
     """Entities by (label, key of any of their mentions)."""
-    graph = nx.Graph()
+    forms: dict[tuple[str, str], set[str]] = {}
+    kinds: dict[tuple[str, str], set[str]] = {}
     for extraction in extractions:
         named = [(m.label, m.key, m.text, m.kind) for m in extraction.mentions]
-        for person in [*extraction.team, *extraction.addressees]:
-            named.append(("PERSON", person_key(person.name), person.name, None))
+        named += [("PERSON", person_key(p.name), p.name, None) for p in [*extraction.team, *extraction.addressees]]
         for label, key, text, kind in named:
-            node = (label, key)
-            graph.add_node(node, label=label)
-            graph.nodes[node].setdefault("forms", set()).add(text)
+            forms.setdefault((label, key), set()).add(text)
             if kind:
-                graph.nodes[node].setdefault("kinds", set()).add(kind)
+                kinds.setdefault((label, key), set()).add(kind)
+    graph = nx.Graph()
+    graph.add_nodes_from((node, {"forms": printed, "kinds": kinds.get(node, set())}) for node, printed in forms.items())
     link_organisations(graph)
     entities: dict[tuple[str, str], Entity] = {}
     for component in nx.connected_components(graph):
         nodes = sorted(component)
-        label = nodes[0][0]
-        forms = sorted({f for n in nodes for f in graph.nodes[n]["forms"]}, key=lambda f: (-len(f), f))
-        kinds = sorted({k for n in nodes for k in graph.nodes[n].get("kinds", ())})
-        key = nodes[0][1]
-        name = forms[0]
+        label, key = nodes[0]
+        names = sorted({f for n in nodes for f in forms[n]}, key=lambda f: (-len(f), f))
+        name = names[0]
         if label == "LOCAL_AREA":
             la = by_key(key)
             name = la.name if la else name
         elif label == "HEALTH_BODY":
             name = health_body_name(key) or name
-        merges = tuple(sorted(evidence for a, b, evidence in graph.subgraph(nodes).edges(data="evidence") if evidence))
-        entity = Entity(label, key if label == "LOCAL_AREA" else slug(key), name, specific_kind(kinds), tuple(forms), merges)
+        merges = tuple(sorted(why for _, _, why in graph.subgraph(nodes).edges(data="evidence") if why)) if len(nodes) > 1 else ()
+        kind = specific_kind(sorted({k for n in nodes for k in kinds.get(n, ())}))
+        entity = Entity(label, key if label == "LOCAL_AREA" else slug(key), name, kind, tuple(names), merges)
         for node in nodes:
             entities[node] = entity
     return entities
@@ -74,17 +73,27 @@ def link_organisations(graph: nx.Graph) -> None:
     """Candidate matches between named organisations, each edge keeping why: the same name with and
     without its area's name ('Sefton Parent Carer Forum' / 'Parent Carer Forum'), an acronym of the
     other's name in the same area ('SENDIASS' / 'Special Educational Needs and Disabilities Information,
-    Advice and Support Service'), the same charity named in two areas. Only names that could match
-    are compared (the same area, or the same name), so the cost grows with the documents, not
-    with their square."""
+    Advice and Support Service'), the same charity named in two areas. Each reason is an equality
+    (of the name without its area's, of an acronym and initials, of the name), so only names that
+    share one are compared, found by lookup: the cost grows with the documents, not with the
+    square of the organisations in an area."""
     nodes = sorted(n for n in graph if n[0] == "ORGANISATION")
     names = {node: NameFeatures.of(graph, node) for node in nodes}
-    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
     for node in nodes:
-        groups.setdefault(("area", names[node].area), []).append(node)
-        groups.setdefault(("name", names[node].name), []).append(node)
-    pairs = sorted({(a, b) for group in groups.values() for i, a in enumerate(group) for b in group[i + 1 :]})
-    for a, b in pairs:
+        features = names[node]
+        for key in (("name", features.name), ("without area", features.area, features.without_area), ("initials", features.area, features.initials)):
+            index.setdefault(key, []).append(node)
+    pairs = set()
+    for node in nodes:
+        features = names[node]
+        others = list(index[("without area", features.area, features.without_area)])
+        if "charity" in features.kinds:
+            others += index[("name", features.name)]
+        if features.form.isupper():  # an acronym, and the names in its area whose initials it is
+            others += index.get(("initials", features.area, features.form), [])
+        pairs.update((min(node, other), max(node, other)) for other in others if other != node)
+    for a, b in sorted(pairs):
         why = match_reason(names[a], names[b])
         if why:
             graph.add_edge(a, b, evidence=why)
@@ -104,10 +113,10 @@ class NameFeatures:
     @classmethod
     def of(cls, graph: nx.Graph, node: tuple[str, str]) -> "NameFeatures":
         area, name = node[1].split("/", 1)
-        form = max(graph.nodes[node]["forms"], key=len)
+        form = min(graph.nodes[node]["forms"], key=lambda f: (-len(f), f))  # the longest, the same every run
         la = by_key(area)
         without = strip_words(name, [v.lower() for v in la.variants]) if la else name
-        return cls(area, name, form, frozenset(graph.nodes[node].get("kinds", ())), without, initials(form))
+        return cls(area, name, form, frozenset(graph.nodes[node]["kinds"]), without, initials(form))
 
 
 def match_reason(a: NameFeatures, b: NameFeatures) -> tuple[str, str, str] | None:
