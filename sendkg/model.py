@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 
@@ -164,6 +165,28 @@ class Mention:
     kind: str | None = None  # organisation type code, or ccg/icb
 
 
+@dataclass(frozen=True)
+class ThemeMatch:
+    """A theme a finding is about, with the evidence: the words that matched its labels, and the
+    theme model's likelihood."""
+
+    theme: str  # the theme's notation, e.g. 'local-offer'
+    words: tuple[str, ...]
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number a finding states, with what it counts."""
+
+    value: Decimal
+    unit: str  # "percent" | "count"
+    counts: str  # what the number counts, as printed
+    text: str  # the words that state it
+    start: int  # offset in the finding's text
+    end: int
+
+
 @dataclass(eq=False)
 class Extraction:
     """Everything the extract stage read from one document."""
@@ -183,8 +206,8 @@ class Extraction:
     addressees: list[Person] = field(default_factory=list)
     copied_to: list[Valued] = field(default_factory=list)  # the cc list, one recipient each
     mentions: list[Mention] = field(default_factory=list)
-    themes: dict[tuple[str, str, int], list] = field(default_factory=dict)  # finding -> ThemeMatch list
-    quantities: dict[tuple[str, str, int], list] = field(default_factory=dict)  # finding -> Quantity list
+    themes: dict[tuple[str, str, int], list[ThemeMatch]] = field(default_factory=dict)  # by finding
+    quantities: dict[tuple[str, str, int], list[Quantity]] = field(default_factory=dict)  # by finding
     warnings: list[str] = field(default_factory=list)
 
     @property

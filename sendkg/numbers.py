@@ -9,10 +9,9 @@ stages, ages and durations are not counts of anything and are left out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
-from .model import Extraction
+from .model import Extraction, Quantity
 
 WHAT = r"(?P<what>[a-z][\w'’\-]*(?:\s+[\w'’\-]+){0,11}?)(?=\s*(?:[.,;:()]|$)|\s+(?:and|but|which|who|while|whereas|compared|than)\b)"
 PERCENT = re.compile(rf"(?<!\d)(?P<value>\d+(?:\.\d+)?)\s?(?:%|per\s?cent)\s+(?:of\s+(?:the\s+)?)?{WHAT}", re.I)
@@ -23,16 +22,6 @@ NOT_COUNTS = re.compile(
     re.I,
 )
 KEY_STAGE = re.compile(r"(?:key\s+stages?|stage|aged?|ages|age\s+of|from|between|tier|year|section|paragraph|part|under|over|up\s+to)\s+$", re.I)
-
-
-@dataclass(frozen=True)
-class Quantity:
-    value: Decimal
-    unit: str  # "percent" | "count"
-    counts: str  # what the number counts, as printed
-    text: str  # the words that state it
-    start: int  # offset in the finding's text
-    end: int
 
 
 def quantities(text: str) -> list[Quantity]:

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field, replace
 from functools import cache as cache_function
 from functools import cached_property, partial
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph, URIRef
 
-from .cache import discarded, forget, keep, recall, verified
+from .cache import discarded, fingerprint, forget, keep, recall, stamp, unchanged
 from .extract import DocumentError, extract
 from .model import Extraction
 from .nlp import analyse
@@ -30,7 +31,7 @@ from .numbers import measure
 from .official import GRAPH as OFFICIAL_GRAPH
 from .official import official_graph
 from .processes import die_with_parent
-from .rdf import document_graph_iri, document_iri, document_ntriples, entities_used, shared_graph
+from .rdf import document_graph_iri, document_iri, document_ntriples, entities_used, new_graph, shared_graph_of, shared_inputs
 from .read import DEFAULT_MAX_BYTES, ReadError, file_bytes, find_documents, read
 from .resolve import Entity, resolve
 from .resources import folder
@@ -38,6 +39,9 @@ from .structure import NotAnInspection, structure
 from .themes import tag
 from .validate import DEFAULT_ENGINE, Report, SharedStatements, Violation, combined, validate, validate_document
 from .write import NamedGraphs, clean_stale, contents, merge_sorted, named_nodes, ntriples, union, write_atomic
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,9 @@ class Build:
     """What a build made. The graph is kept as the store and the files keep it: the shared graph
     (vocabulary, reference data, the entities documents name) and every other named graph (one
     per document, the official statistics) as sorted N-Triples, which is compact at national
-    scale; `graph` and `named` turn it into rdflib graphs when asked."""
+    scale; `shared`, `graph` and `named` turn it into rdflib graphs when asked."""
 
-    shared: Graph
+    shared_lines: bytes  # the shared graph as sorted N-Triples: for the SHACL report's key, the store, the triple count
     parts: NamedGraphs
     extractions: list[Extraction]
     failures: list[Failure] = field(default_factory=list)
@@ -77,10 +81,9 @@ class Build:
         return {identifier: Graph().parse(data=part, format="nt") for identifier, part in self.parts.items()}
 
     @cached_property
-    def shared_lines(self) -> bytes:
-        """The shared graph as sorted N-Triples, made once for the SHACL report's key, the store
-        and the triple count."""
-        return ntriples(self.shared)
+    def shared(self) -> Graph:
+        """The shared graph as an rdflib graph, read from its N-Triples when first asked."""
+        return new_graph().parse(data=self.shared_lines, format="nt")
 
     @cached_property
     def triple_count(self) -> int:
@@ -92,10 +95,16 @@ class MappedDocument:
     """One document's named graph, and what SHACL said of it."""
 
     identifier: URIRef
-    graph: bytes | Path  # sorted N-Triples, or the cache file that holds them
     digest: str
     subjects: frozenset[str]  # those another document may describe too: itself, its inspection, ...
     report: Report | None
+    lines: bytes = b""  # sorted N-Triples, held in memory
+    file: Path | None = None  # or the cache file that holds them (the cache's entry keeps neither)
+    written: tuple[int, int] = (0, 0)  # the file's size and modification time (ns) when written
+
+    @property
+    def graph(self) -> bytes | Path:
+        return self.file or self.lines
 
 
 def extract_document(path: Path, cache: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction | Failure:
@@ -148,7 +157,7 @@ def cache_file(cache: Path, kind: str, *inputs: bytes | str) -> Path:
     digest = hashlib.sha256(extractor_version().encode())
     for data in inputs:
         digest.update(hashlib.sha256(data.encode() if isinstance(data, str) else data).digest())
-    return cache / f"{kind}-{digest.hexdigest()}.json"
+    return cache / f"{kind}-{digest.hexdigest()}.msgpack"
 
 
 def extractor_files() -> list[Path]:
@@ -194,6 +203,22 @@ def in_processes(function: Callable, items: list, jobs: int, progress: Callable[
     return results
 
 
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """For objects that live as long as the build and hold no reference cycles (what the cache
+    recalls): the collector is paused while they are made, then they are frozen out of its reach.
+    Otherwise its passes scan them again and again, 0.8 s of a rebuild at 1,000 documents. `build`
+    unfreezes them when it ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def extract_documents(
     paths: Iterable[Path],
     jobs: int = 1,
@@ -205,7 +230,8 @@ def extract_documents(
     order of the results, and so the output, does not depend on the number of jobs. A second copy
     of a document (the same bytes) is reported as a duplicate of the first and built once."""
     documents = list(find_documents(paths))
-    results = [from_cache(cache_entry(path, cache, max_bytes) if cache else None, path) for path in documents]
+    with long_lived():
+        results = [from_cache(cache_entry(path, cache, max_bytes) if cache else None, path) for path in documents]
     if progress:
         progress(sum(r is not None for r in results))
     missing = [i for i, r in enumerate(results) if r is None]
@@ -239,12 +265,14 @@ def map_document(
     report = validate_document(lines, shared, engine=check, nodes=nodes) if check else None
     own = str(document_iri(extraction)) + "/"
     subjects = frozenset(iri for iri in (s.decode()[1:-1] for s in nodes[1]) if not iri.startswith(own))
-    mapped = MappedDocument(document_graph_iri(extraction), lines, hashlib.sha256(lines).hexdigest(), subjects, report)
+    mapped = MappedDocument(document_graph_iri(extraction), hashlib.sha256(lines).hexdigest(), subjects, report, lines)
     if entry is None:
         return mapped
-    write_atomic(lines, entry.with_suffix(".nt"))
-    keep(entry, replace(mapped, graph=b""))
-    return replace(mapped, graph=entry.with_suffix(".nt"))
+    file = entry.with_suffix(".nt")
+    write_atomic(lines, file)
+    kept = replace(mapped, lines=b"", written=stamp(file))
+    keep(entry, kept)
+    return replace(kept, file=file)
 
 
 def mapping_entry(extraction: Extraction, entities: dict[tuple[str, str], Entity], cache: Path | None, check: str | None) -> Path | None:
@@ -259,10 +287,10 @@ def mapped_from_cache(entry: Path | None, check: str | None) -> MappedDocument |
     if mapped is None or (mapped.report is None and check):
         return None
     graph = entry.with_suffix(".nt")
-    if not verified(graph, mapped.digest):  # emptied, cut short or altered since it was written
+    if not unchanged(graph, mapped.written):  # emptied, cut short or rewritten since (its digest is checked when it is read)
         forget(entry)
         return None
-    return replace(mapped, graph=graph)
+    return replace(mapped, file=graph)
 
 
 _MAPPING: dict = {}  # set before the processes are forked: (extractions, entities, shared, check, cache)
@@ -288,7 +316,8 @@ def map_documents(
     progress: Callable[[int], None] | None,
 ) -> list[MappedDocument | Failure]:
     """Every document's graph, in order; those not in the cache in `jobs` processes."""
-    results = [mapped_from_cache(mapping_entry(x, entities, cache, check), check) for x in extractions]
+    with long_lived():
+        results = [mapped_from_cache(mapping_entry(x, entities, cache, check), check) for x in extractions]
     if progress:
         progress(sum(r is not None for r in results))
     missing = [i for i, r in enumerate(results) if r is None]
@@ -309,21 +338,28 @@ def overlaps_report(mapped: list[MappedDocument], shared: SharedStatements, engi
     common = {subject for subject, n in counts.items() if n > 1}
     if not common:
         return Report(True, ())
-    together = b"".join(merge_sorted([contents(m.graph) for m in mapped if m.subjects & common]))
+    together = b"".join(merge_sorted([contents(m.graph, m.digest) for m in mapped if m.subjects & common]))
     return validate_document(together, shared, about=common, engine=engine)
 
 
-def cached_report(cache: Path | None, inputs: list[bytes | str], validation: Callable[[], Report]) -> Report:
-    """A SHACL report kept in the cache under a digest of the graphs it was made from, the engine
-    and the code."""
+def cached(cache: Path | None, kind: str, inputs: list[bytes | str], make: Callable[[], T]) -> T:
+    """What `make` makes, kept in the cache under a digest of what it is made from (and the code)."""
     if cache is None:
-        return validation()
-    entry = cache_file(cache, "report", *inputs)
-    report = recall(entry)
-    if report is None:
-        report = validation()
-        keep(entry, report)
-    return report
+        return make()
+    entry = cache_file(cache, kind, *inputs)
+    made = recall(entry)
+    if made is None:
+        made = make()
+        keep(entry, made)
+    return made
+
+
+def shared_ntriples(extractions: list[Extraction], entities: dict[tuple[str, str], Entity], cache: Path | None) -> bytes:
+    """The shared graph as sorted N-Triples; from the cache while the entities and the facts it
+    takes from each document stay the same, as they do when a changed document names the same
+    things."""
+    facts, named = shared_inputs(extractions, entities)
+    return cached(cache, "shared", [fingerprint((facts, named))], lambda: ntriples(shared_graph_of(facts, named)))
 
 
 def documents_behind(
@@ -366,51 +402,52 @@ def build(
     graph breaks the shapes is reported and left out, and the rest is built. A file larger than
     `max_bytes` is refused unread. Temporary files a killed build left in the cache are removed
     first."""
-    discarded.clear()  # this build's damaged cache entries, for the command to say
-    seconds: dict[str, float] = {}
-    if cache is not None:
-        clean_stale(cache)
-    with stage(seconds, "read and extract (or recall from the cache)"):
-        extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
-        official = ntriples(official_graph())
-    while True:
-        with stage(seconds, "resolve entities"):
-            entities = resolve(extractions)
-        with stage(seconds, "shared graph"):
-            shared = shared_graph(extractions, entities)
-            shared_lines = ntriples(shared)
-            statements = SharedStatements(shared_lines) if check else None
-        engine = validator if check else None
-        with stage(seconds, "map and validate each document (or recall)" if check else "map each document (or recall)"):
-            mapped = map_documents(extractions, statements, entities, check=engine, jobs=jobs, cache=cache, progress=progress)
-        broken = [m for m in mapped if isinstance(m, Failure)]
-        if broken:
-            failures.extend(broken)
-            gone = {f.path for f in broken}
-            extractions = [x for x in extractions if x.source.path not in gone]
-            continue
-        parts = NamedGraphs()
-        for m in mapped:
-            parts.add(m.identifier, m.graph, m.digest)
-        parts.add(OFFICIAL_GRAPH, official)
-        result = Build(shared, parts, extractions, failures, seconds=seconds)
-        result.shared_lines = shared_lines
-        if not check:
-            return result
-        with stage(seconds, "validate the shared graph and shared nodes"):
-            result.report = combined(
-                [
-                    cached_report(cache, [shared_lines, validator], lambda: validate(shared_lines, validator)),
-                    cached_report(cache, [shared_lines, parts[OFFICIAL_GRAPH], validator], lambda: validate_document(parts[OFFICIAL_GRAPH], statements, engine=validator)),
-                    overlaps_report(mapped, statements, validator),
-                    *(m.report for m in mapped),
-                ]
-            )
-        if result.report.conforms:
-            return result
-        culprits = documents_behind(result.report, extractions, mapped, entities)
-        if not culprits or len(culprits) == len(extractions):
-            return result
-        for extraction, violation in culprits.items():
-            failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
-        extractions = [x for x in extractions if x not in culprits]
+    try:
+        discarded.clear()  # this build's damaged cache entries, for the command to say
+        seconds: dict[str, float] = {}
+        if cache is not None:
+            clean_stale(cache)
+        with stage(seconds, "read and extract (or recall from the cache)"):
+            extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
+            official = cached(cache, "official", [], lambda: ntriples(official_graph()))
+        while True:
+            with stage(seconds, "resolve entities"):
+                entities = resolve(extractions)
+            with stage(seconds, "shared graph"):
+                shared_lines = shared_ntriples(extractions, entities, cache)
+                statements = SharedStatements(shared_lines) if check else None
+            engine = validator if check else None
+            with stage(seconds, "map and validate each document (or recall)" if check else "map each document (or recall)"):
+                mapped = map_documents(extractions, statements, entities, check=engine, jobs=jobs, cache=cache, progress=progress)
+            broken = [m for m in mapped if isinstance(m, Failure)]
+            if broken:
+                failures.extend(broken)
+                gone = {f.path for f in broken}
+                extractions = [x for x in extractions if x.source.path not in gone]
+                continue
+            parts = NamedGraphs()
+            for m in mapped:
+                parts.add(m.identifier, m.graph, m.digest)
+            parts.add(OFFICIAL_GRAPH, official)
+            result = Build(shared_lines, parts, extractions, failures, seconds=seconds)
+            if not check:
+                return result
+            with stage(seconds, "validate the shared graph and shared nodes"):
+                result.report = combined(
+                    [
+                        cached(cache, "report", [shared_lines, validator], lambda: validate(shared_lines, validator)),
+                        cached(cache, "report", [shared_lines, parts[OFFICIAL_GRAPH], validator], lambda: validate_document(parts[OFFICIAL_GRAPH], statements, engine=validator)),
+                        overlaps_report(mapped, statements, validator),
+                        *(m.report for m in mapped),
+                    ]
+                )
+            if result.report.conforms:
+                return result
+            culprits = documents_behind(result.report, extractions, mapped, entities)
+            if not culprits or len(culprits) == len(extractions):
+                return result
+            for extraction, violation in culprits.items():
+                failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
+            extractions = [x for x in extractions if x not in culprits]
+    finally:
+        gc.unfreeze()  # what `long_lived` froze

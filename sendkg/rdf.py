@@ -9,6 +9,8 @@ quoted text.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 
@@ -133,12 +135,39 @@ def to_dataset(extractions: list[Extraction]) -> tuple[Graph, dict[URIRef, Graph
 def shared_graph(extractions: list[Extraction], entities: dict[tuple[str, str], Entity]) -> Graph:
     """What no one document owns: the vocabulary, reference areas and health bodies, the entities
     the documents name (areas, people, organisations), job titles, links between inspections."""
+    return shared_graph_of(*shared_inputs(extractions, entities))
+
+
+@dataclass(frozen=True)
+class SharedFacts:
+    """What the shared graph takes from one document. With the entities, these are all it is
+    made from, so a digest of them tells when a shared graph made before still holds."""
+
+    area: str  # the area's key
+    inspection: URIRef
+    start: date | None
+    previous_start: date | None
+    health_bodies: tuple[str, ...]  # the keys of the CCGs and ICBs it names
+
+    @classmethod
+    def of(cls, x: Extraction) -> "SharedFacts":
+        bodies = tuple(sorted({m.key for m in x.mentions if m.label == "HEALTH_BODY"}))
+        previous = x.previous_start.value if x.previous_start else None
+        return cls(x.area.key, inspection_iri(x), x.start.value if x.start else None, previous, bodies)
+
+
+def shared_inputs(extractions: list[Extraction], entities: dict[tuple[str, str], Entity]) -> tuple[list[SharedFacts], list[Entity]]:
+    """The facts of each document, and each entity once, in a fixed order."""
+    return [SharedFacts.of(x) for x in extractions], sorted(set(entities.values()), key=lambda e: (e.label, e.key))
+
+
+def shared_graph_of(facts: list[SharedFacts], entities: list[Entity]) -> Graph:
     graph = vocabulary()
     add_reference_areas(graph)
-    for entity in sorted(set(entities.values()), key=lambda e: (e.label, e.key)):
+    for entity in entities:
         add_entity(graph, entity)
-    add_health_body_codes(graph, extractions, entities)
-    link_previous_inspections(graph, extractions)
+    add_health_body_codes(graph, facts, entities)
+    link_previous_inspections(graph, facts)
     return with_superclasses(graph)
 
 
@@ -182,15 +211,15 @@ def entities_used(extraction: Extraction, entities: dict[tuple[str, str], Entity
     return sorted({f"{label} {key} {entity_iri(entities[(label, key)])}" for label, key in keys})
 
 
-def link_previous_inspections(graph: Graph, extractions: list[Extraction]) -> None:
+def link_previous_inspections(graph: Graph, facts: list[SharedFacts]) -> None:
     """An inspection's 'previous inspection' is the earlier Inspection of the same area that the
     graph holds and that began on the date printed; without one, only the dates are kept."""
-    started = {(x.area.key, x.start.value): inspection_iri(x) for x in extractions if x.start}
-    for x in extractions:
-        if x.previous_start:
-            earlier = started.get((x.area.key, x.previous_start.value))
-            if earlier and earlier != inspection_iri(x):
-                graph.add((inspection_iri(x), SK.previousInspection, earlier))
+    started = {(f.area, f.start): f.inspection for f in facts if f.start}
+    for f in facts:
+        if f.previous_start:
+            earlier = started.get((f.area, f.previous_start))
+            if earlier and earlier != f.inspection:
+                graph.add((f.inspection, SK.previousInspection, earlier))
 
 
 @cache
@@ -272,18 +301,17 @@ def dataset_node(graph: Graph, key: str, title: str) -> URIRef:
     return node
 
 
-def add_health_body_codes(graph: Graph, extractions: list[Extraction], entities: dict[tuple[str, str], Entity]) -> None:
+def add_health_body_codes(graph: Graph, facts: list[SharedFacts], entities: list[Entity]) -> None:
     """Codes for the CCGs and ICBs the documents name: ODS and GSS codes, the areas a CCG covered
     in the year of each inspection that names it, the ICB that replaced it, the areas an ICB serves."""
     dataset = dataset_node(graph, "nhs-geography", "CCGs and ICBs: codes, the areas they covered, and which ICB replaced which CCG")
     boards = {b.ods.lower(): b for b in integrated_care_boards()}
     groups = {g.ods.lower(): g for g in commissioning_groups()}
     years: dict[str, set[int]] = {}
-    for x in extractions:
-        for mention in x.mentions:
-            if mention.label == "HEALTH_BODY" and x.start:
-                years.setdefault(mention.key, set()).add(inspection_year(x.start.value))
-    keys = sorted({e.key for e in entities.values() if e.label == "HEALTH_BODY"})
+    for f in facts:
+        for key in f.health_bodies if f.start else ():
+            years.setdefault(key, set()).add(inspection_year(f.start))
+    keys = sorted({e.key for e in entities if e.label == "HEALTH_BODY"})
     for key in keys:
         node = ID[f"health-body/{key}"]
         if key in groups:

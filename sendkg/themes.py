@@ -28,18 +28,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
-from .model import Extraction
+from .model import Extraction, ThemeMatch
 from .nlp import pipeline
 from .resources import data_file, folder
 
 THEME_SCHEME = "https://w3id.org/sendkg/code/theme"
-
-
-@dataclass(frozen=True)
-class ThemeMatch:
-    theme: str  # the theme's notation, e.g. 'local-offer'
-    words: tuple[str, ...]  # the words of the finding that matched its labels
-    score: float | None = None  # the model's likelihood that the finding is about the theme
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import heapq
 import os
@@ -40,10 +41,10 @@ class NamedGraphs(Mapping[URIRef, bytes]):
 
     def add(self, identifier: URIRef, source: bytes | Path, digest: str | None = None) -> None:
         self.sources[identifier] = source
-        self.digests[identifier] = digest or hashlib.sha256(self[identifier]).hexdigest()
+        self.digests[identifier] = digest or hashlib.sha256(contents(source)).hexdigest()
 
     def __getitem__(self, identifier: URIRef) -> bytes:
-        return contents(self.sources[identifier])
+        return contents(self.sources[identifier], self.digests[identifier])
 
     def __iter__(self) -> Iterator[URIRef]:
         return iter(self.sources)
@@ -52,9 +53,20 @@ class NamedGraphs(Mapping[URIRef, bytes]):
         return len(self.sources)
 
 
-def contents(source: bytes | Path) -> bytes:
-    """N-Triples held in memory, or read from the file that holds them."""
-    return source if isinstance(source, bytes) else source.read_bytes()
+def contents(source: bytes | Path, digest: str | None = None) -> bytes:
+    """N-Triples held in memory, or read from the file that holds them; a file that no longer
+    has the `digest` it was written with is removed, and `ChangedOnDisk` raised."""
+    if isinstance(source, bytes):
+        return source
+    data = source.read_bytes()
+    if digest is not None and hashlib.sha256(data).hexdigest() != digest:
+        source.unlink(missing_ok=True)
+        raise ChangedOnDisk(errno.EIO, "changed since it was written (a damaged cache file, now removed: build again)", str(source))
+    return data
+
+
+class ChangedOnDisk(OSError):
+    """A file the build wrote and kept (a cached graph) was altered before it was read back."""
 
 
 def digests(parts: Mapping[URIRef, bytes]) -> dict[URIRef, str]:

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
+
 SENDKG = [str(Path(sys.executable).parent / "sendkg")]
 DAMAGES = ("flip", "truncate", "zero", "cut")
 
@@ -111,14 +113,14 @@ def damage_cache(cache: Path, marker: Path) -> int:
     one (with a matching digest) that names a type able to run a command (`marker` is the file it
     would create), and a pickle planted beside them. Returns the number of entries a build should
     discard."""
-    extractions = sorted(cache.glob("extraction-*.json"))
+    extractions = sorted(cache.glob("extraction-*.msgpack"))
     graphs = sorted(cache.glob("graph-*.nt"))
     extractions[0].write_bytes(extractions[0].read_bytes()[:100])
     extractions[1].write_bytes(extractions[1].read_bytes().replace(b"Inspector", b"Inspektor", 1))
     graphs[0].write_bytes(b"")
     graphs[1].write_bytes(graphs[1].read_bytes()[: len(graphs[1].read_bytes()) // 2])
-    planted = b'{"$":"Popen","args":["touch","' + str(marker).encode() + b'"]}'
-    report = sorted(cache.glob("report-*.json"))[0]
+    planted = msgspec.msgpack.encode(["Popen", {"args": ["touch", str(marker)]}])
+    report = sorted(cache.glob("report-*.msgpack"))[0]
     report.write_bytes(hashlib.sha256(planted).hexdigest().encode() + b"\n" + planted)
     (cache / "extraction-planted.pickle").write_bytes(b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR.")
     return 5

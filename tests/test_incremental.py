@@ -78,3 +78,32 @@ def test_a_change_to_a_trained_model_or_any_data_file_makes_documents_be_read_ag
     files = set(extractor_files())
     assert {data_file("themes/model.json"), data_file("organisations/model.json"), data_file("organisations/common-words.tsv")} <= files
     assert data_file("local-authorities.csv") in files
+
+
+def test_a_cached_graph_altered_in_place_stops_the_write_and_is_made_again_next_time(tmp_path):
+    """A cached graph is trusted at recall by its size and modification time; one altered without
+    changing either is caught by its digest when read: the build says so in one line, writes
+    nothing, removes the file, and the next build makes it again, the same bytes as before."""
+    import os
+
+    from click.testing import CliRunner
+
+    from sendkg.cli import main
+
+    cache = tmp_path / "cache"
+    runner = CliRunner()
+    args = ["build", str(LETTERS), "--cache", str(cache), "-q", "-o"]
+    assert runner.invoke(main, [*args, str(tmp_path / "first.ttl")]).exit_code == 0
+    graph = sorted(cache.glob("graph-*.nt"))[0]
+    status = graph.stat()
+    data = graph.read_bytes()
+    graph.write_bytes(data[:40] + bytes([data[40] ^ 1]) + data[41:])  # one bit flipped
+    os.utime(graph, ns=(status.st_atime_ns, status.st_mtime_ns))
+    second = runner.invoke(main, [*args, str(tmp_path / "second.ttl")])
+    assert second.exit_code == 1
+    assert f"{graph}: cannot write the build: changed since it was written" in second.stderr
+    assert len(second.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "second.ttl").exists() and not graph.exists()
+    third = runner.invoke(main, [*args, str(tmp_path / "third.ttl")])
+    assert third.exit_code == 0, third.stderr
+    assert (tmp_path / "third.ttl").read_bytes() == (tmp_path / "first.ttl").read_bytes()
