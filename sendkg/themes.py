@@ -23,7 +23,7 @@ from functools import cache, cached_property
 import numpy
 from rdflib import Graph
 from rdflib.namespace import SKOS
-from spacy.attrs import LEMMA, ORTH
+from spacy.attrs import IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
@@ -105,7 +105,14 @@ def features(doc: Doc, matched: Iterable[str]) -> list[str]:
     """What the model reads of a finding: its lemmas, pairs of adjacent lemmas, and the themes
     whose labels it matched. Stop words are left out (a pair then spans them: 'plan of care' gives
     'plan_care'), which cross-validation over dev documents preferred."""
-    lemmas = [t.lemma_.lower() for t in doc if not (t.is_punct or t.is_space or t.is_stop)]
+    strings, lowered = doc.vocab.strings, lowered_lemmas()
+    lemmas = []
+    for lemma, punct, space, stop in doc.to_array([LEMMA, IS_PUNCT, IS_SPACE, IS_STOP]).tolist():
+        if not (punct or space or stop):
+            word = lowered.get(lemma)
+            if word is None:
+                word = lowered[lemma] = strings[lemma].lower()
+            lemmas.append(word)
     return sorted({f"w:{w}" for w in lemmas} | {f"b:{a}_{b}" for a, b in zip(lemmas, lemmas[1:])} | {f"m:{t}" for t in matched})
 
 
@@ -150,6 +157,12 @@ def lemmatised(texts: Iterable[str]) -> Iterator[Doc]:
             ids.append(lemma)
         doc.from_array([LEMMA], numpy.array(ids, dtype="uint64"))
         yield doc
+
+
+@cache
+def lowered_lemmas() -> dict[int, str]:
+    """Each lemma in lower case, by its id in the pipeline's string store, as they are met."""
+    return {}
 
 
 @cache

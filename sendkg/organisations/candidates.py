@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from ..gazetteer import find_area
 from ..resources import jsonl
@@ -43,13 +44,25 @@ class Word:
     trail: str  # punctuation after the letters (',', '’', ').')
     before: str  # the whitespace before the word
     sentence_start: bool
-    titled: bool = field(init=False)
-    lower: str = field(init=False)
+    titled: bool
+    lower: str
 
-    def __post_init__(self) -> None:
-        t = self.text
-        self.titled = bool(t) and (t[0].isupper() or (t[0].isdigit() and any(c.isalpha() for c in t)) or camel(t))
-        self.lower = t.lower()
+
+def chunk_of(raw: str) -> tuple[str, str, str, bool, str, bool] | None:
+    """What a whitespace-separated chunk is, alone: its letters, the punctuation before and after
+    them, whether it is titled, its letters in lower case, whether its punctuation ends a sentence
+    (None for punctuation alone). Worked out once per distinct chunk (`CHUNKS`)."""
+    core = raw.strip(EDGE)
+    if not core:
+        return None
+    lead = len(raw) - len(raw.lstrip(EDGE))
+    trail = raw[lead + len(core) :]
+    titled = core[0].isupper() or (core[0].isdigit() and any(c.isalpha() for c in core)) or camel(core)
+    return core, raw[:lead], trail, titled, core.lower(), bool(trail and SENTENCE_END.search(trail))
+
+
+CHUNKS: dict[str, tuple[str, str, str, bool, str, bool] | None] = {}  # `chunk_of` by chunk, across documents
+CHUNKS_CAPACITY = 500_000
 
 
 def coined(word: str) -> bool:
@@ -65,24 +78,23 @@ def camel(text: str) -> bool:
 
 def words_of(text: str) -> list[Word]:
     words: list[Word] = []
-    last: Word | None = None
+    known = CHUNKS
+    ends_sentence = True
     position = 0
     for before, raw in WORD.findall(text):
         start = position + len(before)
         position = start + len(raw)
-        core = raw.strip(EDGE)
-        if not core:
+        seen = known.get(raw, False)
+        if seen is False:
+            seen = chunk_of(raw)
+            if len(known) < CHUNKS_CAPACITY:
+                known[raw] = seen
+        if seen is None:
             continue
-        lead = len(raw) - len(raw.lstrip(EDGE))
-        sentence_start = (
-            last is None
-            or bool(last.trail and SENTENCE_END.search(last.trail))  # a word's letters never end in punctuation
-            or "\n\n" in before
-            or "\t" in before
-            or last.text in BULLETS
-        )
-        last = Word(core, start + lead, start + lead + len(core), raw[:lead], raw[lead + len(core) :], before, sentence_start)
-        words.append(last)
+        core, lead, trail, titled, lower, ends = seen
+        sentence_start = ends_sentence or "\n\n" in before or "\t" in before
+        words.append(Word(core, start + len(lead), start + len(lead) + len(core), lead, trail, before, sentence_start, titled, lower))
+        ends_sentence = ends or core in BULLETS  # a word's letters never end in punctuation
     return words
 
 
@@ -142,6 +154,7 @@ def preference(mention: Occurrence) -> tuple:
     return (not mention.acronym, opening_the, -(mention.end - mention.start), mention.start)
 
 
+@lru_cache(maxsize=65536)
 def key_of(name: str) -> str:
     """A name as compared within a document: case, apostrophes, a leading 'the' and a closing
     acronym in brackets aside."""
@@ -167,7 +180,9 @@ def candidates(
 
     words = [w for w in words_of(text) if begin <= w.start and w.end <= end]
     if leave_out:
-        words = [w for w in words if not any(s <= w.start < e for s, e in leave_out)]
+        starts = [w.start for w in words]
+        dropped = {i for s, e in leave_out for i in range(bisect_left(starts, s), bisect_left(starts, e))}
+        words = [w for i, w in enumerate(words) if i not in dropped]
     introduced = [(s, e, k) for s, e, k in introduced if kept(s, e)]
     mentions: list[Occurrence] = []
     mentions += quoted(text, words)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cache
+from itertools import accumulate
 
 from ..gazetteer import find_area
 from ..resources import data_file, jsonl
@@ -159,23 +161,38 @@ def described(
     person, a place or a role, nor a lone word that only ever opens a sentence."""
     lowered = flattened(text)
     found = [(c, *screened(c, text, known_people)) for c in candidates(text, introduced, within, leave_out)]
-    spans = sorted((m.start, m.end) for c, _, _ in found for m in c.found if m.how in ("titled", "acronym", "quoted"))
-    generic_spans = [(m.start, m.end) for c, is_generic, _ in found if is_generic for m in c.mentions]
+    names = Spans((m.start, m.end) for c, _, _ in found for m in c.found if m.how in ("titled", "acronym", "quoted"))
+    generic = Spans((m.start, m.end) for c, is_generic, _ in found if is_generic for m in c.mentions)
     kept = []
     for candidate, _, left_out in found:
         if left_out:
             continue
-        if all(any(s <= m.start and m.end <= e for s, e in generic_spans) for m in candidate.mentions):
+        if all(generic.cover(m.start, m.end) for m in candidate.mentions):
             continue  # part of a generic name ('Health Support Teams' in 'Mental Health Support Teams')
         f = features(candidate, text, known_people, lowered)
-        f["fragment"] = float(all(inside_longer(m, spans) for m in candidate.mentions))
+        f["fragment"] = float(all(inside_longer(m, names) for m in candidate.mentions))
         kept.append((candidate, f))
     return kept
 
 
-def inside_longer(mention: Occurrence, spans: list[tuple[int, int]]) -> bool:
+class Spans:
+    """Stretches of a text, to ask whether one of them covers another in log time (a document
+    has thousands): sorted by start, with the furthest end reached so far."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(accumulate((end for _, end in ordered), max))
+
+    def cover(self, start: int, end: int, begun_before: bool = False) -> bool:
+        """Whether one begins at or before `start` (before it, with `begun_before`) and ends at or after `end`."""
+        i = (bisect_left if begun_before else bisect_right)(self.starts, start)
+        return i > 0 and self.reach[i - 1] >= end
+
+
+def inside_longer(mention: Occurrence, names: Spans) -> bool:
     """The mention is the end of a longer name printed before it ('Care Board' in 'Integrated Care Board')."""
-    return any(s < mention.start and mention.end <= e for s, e in spans)
+    return names.cover(mention.start, mention.end, begun_before=True)
 
 
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
