@@ -132,7 +132,7 @@ def build_and_publish(sources, outputs, fmt, validate, validator, store, jobs, c
         sys.exit(1)
     if result.extractions:
         try:
-            quads = publish(result.shared, result.shared_lines, result.parts, {path: fmt or format_for(path) for path in outputs}, store)
+            quads = publish(result.shared_lines, result.parts, {path: fmt or format_for(path) for path in outputs}, store)
         except OSError as error:
             held = "lock" in str(error).lower()
             reason = "in use by another process (a writer holds its lock)" if held else (error.strerror or str(error).splitlines()[0])

@@ -24,9 +24,7 @@ from typing import TypeVar
 from rdflib import Graph, URIRef
 
 from .cache import discarded, fingerprint, forget, keep, recall, stamp, unchanged
-from .extract import DocumentError, extract
 from .model import Extraction
-from .nlp import analyse
 from .numbers import measure
 from .official import GRAPH as OFFICIAL_GRAPH
 from .official import official_graph
@@ -36,7 +34,6 @@ from .read import DEFAULT_MAX_BYTES, ReadError, file_bytes, find_documents, read
 from .resolve import Entity, resolve
 from .resources import folder
 from .structure import NotAnInspection, structure
-from .themes import tag
 from .validate import DEFAULT_ENGINE, Report, SharedStatements, Violation, combined, validate, validate_document
 from .write import NamedGraphs, clean_stale, contents, merge_sorted, named_nodes, ntriples, union, write_atomic
 
@@ -115,6 +112,10 @@ def extract_document(path: Path, cache: Path | None = None, max_bytes: int = DEF
     found = from_cache(entry, path)
     if found is not None:
         return found
+    from .extract import DocumentError, extract  # spaCy is loaded only when a document is read
+    from .nlp import analyse
+    from .themes import tag
+
     try:
         layout = structure(read(path, max_bytes))
         result: Extraction | Failure = extract(layout, next(analyse([layout.source.text])))
@@ -235,6 +236,8 @@ def extract_documents(
     if progress:
         progress(sum(r is not None for r in results))
     missing = [i for i, r in enumerate(results) if r is None]
+    if missing:
+        from . import extract, nlp, themes  # noqa: F401  imported once, before the workers are forked
     work = partial(extract_document, cache=cache, max_bytes=max_bytes)
     for i, result in zip(missing, in_processes(work, [documents[i] for i in missing], jobs, progress)):
         results[i] = result

@@ -13,9 +13,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
-from .write import clean_stale, serialise_parts, written_beside
+from .write import clean_stale, serialised, written_beside
 
 LOCK = "sendkg.lock"  # in the store folder, beside Oxigraph's own files: the PID of the build holding it
 
@@ -48,7 +48,7 @@ def store_lock(store: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def publish(shared: Graph, shared_lines: bytes, parts: Mapping[URIRef, bytes], outputs: Mapping[Path, str], store: Path | None = None) -> int | None:
+def publish(shared_lines: bytes, parts: Mapping[URIRef, bytes], outputs: Mapping[Path, str], store: Path | None = None) -> int | None:
     """Write each output (path: format) and fill `store`, switching them together; returns the
     store's number of quads, None without a store. Temporary files that killed builds left beside
     the outputs or in the store are removed first."""
@@ -59,7 +59,7 @@ def publish(shared: Graph, shared_lines: bytes, parts: Mapping[URIRef, bytes], o
     written: dict[Path, Path] = {}
     try:
         for path, fmt in outputs.items():
-            written[Path(path)] = written_beside(serialise_parts(shared, parts, fmt), path)
+            written[Path(path)] = written_beside(serialised(shared_lines, parts, fmt), path)
         quads = fill(store, shared_lines, parts) if store else None
         for path, temporary in written.items():
             os.replace(temporary, path)

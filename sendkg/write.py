@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import errno
+import json
 import hashlib
 import heapq
+import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.stores.memory import SimpleMemory
 
 FORMATS = {
     "turtle": "turtle",
@@ -79,25 +83,62 @@ def serialise(graph: Graph, fmt: str = "turtle", named: dict[URIRef, Graph] | No
     """Bytes that are the same for the same graph on every run. TriG and N-Quads keep each of
     `named` in its own named graph (their triples are also in `graph`); other formats write the one graph."""
     named = named or {}
-    return serialise_parts(shared_part(graph, named), {i: ntriples(part) for i, part in named.items()}, fmt)
+    parts = {i: ntriples(part) for i, part in named.items()}
+    return serialise_parts(ntriples(shared_part(graph, named)), parts, fmt, namespaces=graph)
 
 
-def serialise_parts(shared: Graph, parts: Mapping[URIRef, bytes], fmt: str = "turtle") -> bytes:
+def serialise_parts(shared: bytes, parts: Mapping[URIRef, bytes], fmt: str = "turtle", namespaces: Graph | None = None) -> bytes:
     """The shared graph and the named graphs (each as sorted N-Triples, the form a build keeps
     them in) in one format: the union for Turtle, N-Triples and JSON-LD, graph by graph (the
     shared graph first, then the named graphs in order) for TriG and N-Quads, so that a national
-    build's N-Quads need not be sorted as one."""
+    build's N-Quads need not be sorted as one. Prefixes are those bound in `namespaces` (default:
+    sendkg's), so the shared graph is never parsed to write it."""
+    return b"".join(serialised(shared, parts, fmt, namespaces))
+
+
+def serialised(shared: bytes, parts: Mapping[URIRef, bytes], fmt: str = "turtle", namespaces: Graph | None = None) -> Iterator[bytes]:
+    """`serialise_parts` in pieces to be written one after another: N-Triples line by line and
+    N-Quads graph by graph, each graph read only when it is reached, so a national build's
+    export is never held whole in memory."""
     rdf_format = FORMATS[fmt]
     if rdf_format == "nt":
-        return b"".join(merge_sorted([ntriples(shared), *parts.values()]))
+        yield from merge_sorted([shared, *parts.values()])
+        return
     if rdf_format == "nquads":
-        return b"".join(in_graph(part, i) for i, part in graphs_in_order(ntriples(shared), parts))
-    prefixes = {prefix: str(namespace) for prefix, namespace in shared.namespaces() if prefix in TURTLE_PREFIXES}
+        yield from (in_graph(part, i) for i, part in graphs_in_order(shared, parts))
+        return
+    if namespaces is None:
+        from .rdf import new_graph
+
+        namespaces = new_graph()
+    prefixes = {prefix: str(namespace) for prefix, namespace in namespaces.namespaces() if prefix in TURTLE_PREFIXES}
     if rdf_format == "trig":
-        return trig(prefixes, graphs_in_order(ntriples(shared), parts))
-    if rdf_format == "json-ld":
-        return union(shared, parts).serialize(format="json-ld", encoding="utf-8", sort_keys=True, indent=1)
-    return turtle(b"".join(merge_sorted([ntriples(shared), *parts.values()])), prefixes)
+        yield trig(prefixes, graphs_in_order(shared, parts))
+    elif rdf_format == "json-ld":
+        shared_graph = Graph(store=SimpleMemory())  # the store a build's shared graph is read into: the same order
+        for prefix, namespace in namespaces.namespaces():
+            shared_graph.bind(prefix, namespace)
+        yield json_ld(union(shared_graph.parse(data=shared, format="nt"), parts))
+    else:
+        yield from turtle_pieces(merge_sorted([shared, *parts.values()]), prefixes)
+
+
+def json_ld(graph: Graph) -> bytes:
+    """JSON-LD with the nodes in order of IRI and each property's values in order: rdflib's writer
+    visits subjects in an order that changes from one run to the next."""
+    nodes = json.loads(graph.serialize(format="json-ld"))
+    nodes = nodes.get("@graph", []) if isinstance(nodes, dict) else nodes
+    ordered = sorted((in_order(node) for node in nodes), key=lambda node: node.get("@id", ""))
+    return json.dumps(ordered, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def in_order(value):
+    """A JSON-LD value with every array sorted except an `@list`, whose order is its meaning."""
+    if isinstance(value, dict):
+        return {key: item if key == "@list" else in_order(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((in_order(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    return value
 
 
 def graphs_in_order(shared: bytes, parts: Mapping[URIRef, bytes]) -> Iterator[tuple[URIRef, bytes]]:
@@ -137,8 +178,9 @@ def merge_sorted(chunks: list[bytes]) -> Iterator[bytes]:
 
 
 def in_graph(chunk: bytes, identifier: URIRef) -> bytes:
-    suffix = f" <{identifier}> .\n".encode()
-    return b"".join(line[: line.rindex(b" .")] + suffix for line in chunk.splitlines())
+    """N-Triples lines as N-Quads in the graph `identifier`. Each line ends ' .' and a newline,
+    which no term can hold (N-Triples escapes a newline in a literal)."""
+    return chunk.replace(b" .\n", f" <{identifier}> .\n".encode())
 
 
 def union(shared: Graph, parts: Mapping[URIRef, bytes]) -> Graph:
@@ -151,14 +193,45 @@ def union(shared: Graph, parts: Mapping[URIRef, bytes]) -> Graph:
     return graph
 
 
-def turtle(sorted_ntriples: bytes, prefixes: dict[str, str]) -> bytes:
+def turtle(sorted_ntriples: bytes | Iterable[bytes], prefixes: dict[str, str]) -> bytes:
+    return b"".join(turtle_pieces(sorted_ntriples, prefixes))
+
+
+def turtle_pieces(sorted_ntriples: bytes | Iterable[bytes], prefixes: dict[str, str]) -> list[bytes | memoryview]:
     """Turtle written by Oxigraph's serializer (fifteen times faster than rdflib's on these
-    graphs) from triples in sorted order, with the prefixes sorted too: the same bytes every run."""
-    text = ox.serialize(ox.parse(sorted_ntriples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    lines = text.decode("utf-8").split("\n")
-    header = sorted(line for line in lines if line.startswith("@prefix"))
-    body = [line for line in lines if not line.startswith("@prefix")]
-    return ("\n".join(header) + "\n\n" + "\n".join(body).lstrip("\n")).encode("utf-8")
+    graphs) from triples in sorted order (bytes, or lines read as they come), with the prefixes
+    sorted too and a blank line after them: the same bytes every run."""
+    source = sorted_ntriples if isinstance(sorted_ntriples, bytes) else io.BufferedReader(Chunks(sorted_ntriples), 2**20)
+    text = ox.serialize(ox.parse(source, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    end = 0
+    while text.startswith(b"@prefix", end):
+        end = text.index(b"\n", end) + 1
+    header = b"".join(sorted(text[:end].splitlines(keepends=True)))
+    start = end
+    while text.startswith(b"\n", start):
+        start += 1
+    return [header, b"\n", memoryview(text)[start:]]
+
+
+class Chunks(io.RawIOBase):
+    """Pieces of bytes as a readable stream, so a parser reads them as they are made."""
+
+    def __init__(self, pieces: Iterable[bytes]) -> None:
+        self.pieces, self.left = iter(pieces), b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while len(self.left) < len(buffer):
+            more = b"".join(islice(self.pieces, 4096))
+            if not more:
+                break
+            self.left += more
+        n = min(len(buffer), len(self.left))
+        buffer[:n] = self.left[:n]
+        self.left = self.left[n:]
+        return n
 
 
 def shared_part(graph: Graph, named: dict[URIRef, Graph]) -> Graph:
@@ -192,7 +265,6 @@ def trig(prefixes: dict[str, str], graphs: Iterable[tuple[URIRef, bytes]]) -> by
 def refuse_remote_contexts(path: Path) -> None:
     """Reading a graph never fetches anything: a JSON-LD file whose @context is a URL (which
     rdflib would download) is refused, naming it."""
-    import json
 
     def contexts(node):
         if isinstance(node, dict):
@@ -217,14 +289,14 @@ class GraphFileError(ValueError):
     """A graph file that cannot be read: the message names it and says why, in one line."""
 
 
-def write_atomic(data: bytes, path: Path) -> None:
+def write_atomic(data: bytes | Iterable[bytes], path: Path) -> None:
     """Write to a temporary file beside `path`, then rename it into place: a reader sees the old
     file or the new one, never half of one. The file gets the mode a new file gets (the umask's)."""
     os.replace(written_beside(data, path), path)
 
 
-def written_beside(data: bytes, path: Path) -> Path:
-    """`data` in a new temporary file beside `path`, for the caller to rename into place. Its name
+def written_beside(data: bytes | Iterable[bytes], path: Path) -> Path:
+    """`data` (bytes, or pieces of them) in a new temporary file beside `path`, for the caller to rename into place. Its name
     holds this process's ID (`.NAME.PID.RANDOM.tmp`), so that `clean_stale` can tell the files a
     killed process left from those another build is writing."""
     path = Path(path)
@@ -232,7 +304,7 @@ def written_beside(data: bytes, path: Path) -> Path:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TEMPORARY, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            out.writelines([data] if isinstance(data, bytes) else data)
         os.chmod(temporary, 0o666 & ~umask())
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from sendkg.write import load_for_query, serialise_parts, write_atomic
 def engines(corpus_build, tmp_path_factory):
     """The same TriG file answered by rdflib and by an in-memory Oxigraph store."""
     path = tmp_path_factory.mktemp("trig") / "sendkg.trig"
-    write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, "trig"), path)
+    write_atomic(serialise_parts(corpus_build.shared_lines, corpus_build.parts, "trig"), path)
     dataset, store = load_for_query(path), open_store(path)
     return {
         "rdflib": lambda query, params=None: rdflib_answer(dataset, query, params),

@@ -100,7 +100,7 @@ def test_a_server_that_is_down_refuses_or_hangs_gives_a_clear_error(corpus_build
 def test_serve_answers_a_sparql_query_over_http(corpus_build, tmp_path, location):
     """From the on-disk store, or from the N-Quads file loaded into memory."""
     fill(tmp_path / "store", corpus_build.shared_lines, corpus_build.parts)
-    write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, "nq"), tmp_path / "sendkg.nq")
+    write_atomic(serialise_parts(corpus_build.shared_lines, corpus_build.parts, "nq"), tmp_path / "sendkg.nq")
     port = free_port()
     server = serve(tmp_path / location, "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -168,7 +168,7 @@ def test_the_store_the_trig_the_nquads_and_a_load_into_a_real_server_hold_the_sa
     per document and one for the official statistics, nothing in the default graph."""
     fill(tmp_path / "store", corpus_build.shared_lines, corpus_build.parts)
     for fmt in ("trig", "nq"):
-        write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, fmt), tmp_path / f"sendkg.{fmt}")
+        write_atomic(serialise_parts(corpus_build.shared_lines, corpus_build.parts, fmt), tmp_path / f"sendkg.{fmt}")
     result = CliRunner().invoke(main, ["load", "--endpoint", f"{oxigraph_server}/store", "--graph", str(tmp_path / "sendkg.trig")])
     assert result.exit_code == 0, result.output
     store = quads_of(open_store(tmp_path / "store"))
@@ -221,7 +221,7 @@ def test_prune_removes_only_the_graphs_sendkg_wrote_that_the_new_build_no_longer
     load(corpus_build.shared, corpus_build.parts, f"{oxigraph_server}/store")
     kept = dict(sorted(corpus_build.parts.items())[: len(corpus_build.parts) // 2])
     smaller = tmp_path / "smaller.trig"
-    write_atomic(serialise_parts(corpus_build.shared, kept, "trig"), smaller)
+    write_atomic(serialise_parts(corpus_build.shared_lines, kept, "trig"), smaller)
     result = CliRunner().invoke(main, ["load", "--endpoint", f"{oxigraph_server}/store", "--graph", str(smaller), "--prune"])
     assert result.exit_code == 0, result.output
     assert f"removed {len(corpus_build.parts) - len(kept)} graphs no longer built" in result.stdout
@@ -437,7 +437,7 @@ def test_forty_clients_at_once_are_all_answered(endpoint):
 @pytest.fixture
 def one_worker(corpus_build, tmp_path):
     """A server with one query worker and a time limit of two seconds."""
-    write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, "nq"), tmp_path / "sendkg.nq")
+    write_atomic(serialise_parts(corpus_build.shared_lines, corpus_build.parts, "nq"), tmp_path / "sendkg.nq")
     server = serve(tmp_path / "sendkg.nq", "127.0.0.1", free_port(), processes=1, time_limit=2)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield server, f"http://127.0.0.1:{server.server_address[1]}"

@@ -35,7 +35,7 @@ def test_every_bundled_query_answers_the_same_from_the_store(corpus_build, store
 
 def test_a_trig_file_loaded_into_memory_answers_as_the_store_does(corpus_build, store, tmp_path):
     path = tmp_path / "sendkg.trig"
-    write_atomic(serialise_parts(corpus_build.shared, corpus_build.parts, "trig"), path)
+    write_atomic(serialise_parts(corpus_build.shared_lines, corpus_build.parts, "trig"), path)
     memory = open_store(path)
     assert len(memory) == len(open_store(store))
     for name in ("inspections", "findings", "areas-by-theme"):

@@ -201,7 +201,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         built = build([ROOT / "corpus"])
         trig = Path(folder) / "sendkg.trig"
-        write_atomic(serialise_parts(built.shared, built.parts, "trig"), trig)
+        write_atomic(serialise_parts(built.shared_lines, built.parts, "trig"), trig)
         return compare(trig, args.write)
 
 
