@@ -63,7 +63,7 @@ class Introductions:
         self.people = compile_patterns("patterns/people.jsonl")
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.user_data.get(TEXT) or doc.text  # doc.text is rebuilt from the tokens on every access
+        text = text_of(doc)
         doc.spans["organisations"] = self.find_organisations(doc, text)
         doc.spans["people"] = self.find_people(doc, text)
         return doc
@@ -127,6 +127,12 @@ def pipeline() -> Language:
         ruler.matcher = Windowed(ruler.matcher, [p["pattern"] for p in token_patterns], nlp.vocab)
     nlp.add_pipe("sendkg_introductions")
     return nlp
+
+
+def text_of(doc: Doc) -> str:
+    """The text a Doc was made from: kept by `ChunkCachedTokenizer`, as `doc.text` rebuilds it
+    from the tokens on every access."""
+    return doc.user_data.get(TEXT) or doc.text
 
 
 class ChunkCachedTokenizer:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache as cache_function
-from functools import cached_property, partial
+from functools import cached_property, partial, wraps
 from pathlib import Path
 from typing import TypeVar
 
@@ -187,15 +187,12 @@ def in_processes(function: Callable, items: list, jobs: int, progress: Callable[
     results = []
     if jobs > 1 and len(items) > 1:
         context = multiprocessing.get_context("fork")
-        gc.freeze()  # the children's collector then leaves the parent's objects, and their pages, shared
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-                for result in pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))):
-                    results.append(result)
-                    if progress:
-                        progress(1)
-        finally:
-            gc.unfreeze()
+        gc.freeze()  # the children's collector then leaves the parent's objects, and their pages, shared (`frees_when_done`)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+            for result in pool.map(function, items, chunksize=max(1, len(items) // (jobs * 8))):
+                results.append(result)
+                if progress:
+                    progress(1)
         return results
     for item in items:
         results.append(function(item))
@@ -204,12 +201,25 @@ def in_processes(function: Callable, items: list, jobs: int, progress: Callable[
     return results
 
 
+def frees_when_done(function: Callable[..., T]) -> Callable[..., T]:
+    """What `long_lived` and `in_processes` froze out of the collector's reach while `function`
+    ran is given back to it when `function` returns."""
+
+    @wraps(function)
+    def unfrozen_after(*args, **kwargs) -> T:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+
+    return unfrozen_after
+
+
 @contextmanager
 def long_lived() -> Iterator[None]:
     """For objects that live as long as the build and hold no reference cycles (what the cache
     recalls): the collector is paused while they are made, then they are frozen out of its reach.
-    Otherwise its passes scan them again and again, 0.8 s of a rebuild at 1,000 documents. `build`
-    unfreezes them when it ends."""
+    Otherwise its passes scan them again and again, 0.8 s of a rebuild at 1,000 documents."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -389,6 +399,7 @@ def stage(seconds: dict[str, float], name: str) -> Iterator[None]:
         seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
 
 
+@frees_when_done
 def build(
     paths: Iterable[Path],
     *,
@@ -405,52 +416,49 @@ def build(
     graph breaks the shapes is reported and left out, and the rest is built. A file larger than
     `max_bytes` is refused unread. Temporary files a killed build left in the cache are removed
     first."""
-    try:
-        discarded.clear()  # this build's damaged cache entries, for the command to say
-        seconds: dict[str, float] = {}
-        if cache is not None:
-            clean_stale(cache)
-        with stage(seconds, "read and extract (or recall from the cache)"):
-            extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
-            official = cached(cache, "official", [], lambda: ntriples(official_graph()))
-        while True:
-            with stage(seconds, "resolve entities"):
-                entities = resolve(extractions)
-            with stage(seconds, "shared graph"):
-                shared_lines = shared_ntriples(extractions, entities, cache)
-                statements = SharedStatements(shared_lines) if check else None
-            engine = validator if check else None
-            with stage(seconds, "map and validate each document (or recall)" if check else "map each document (or recall)"):
-                mapped = map_documents(extractions, statements, entities, check=engine, jobs=jobs, cache=cache, progress=progress)
-            broken = [m for m in mapped if isinstance(m, Failure)]
-            if broken:
-                failures.extend(broken)
-                gone = {f.path for f in broken}
-                extractions = [x for x in extractions if x.source.path not in gone]
-                continue
-            parts = NamedGraphs()
-            for m in mapped:
-                parts.add(m.identifier, m.graph, m.digest)
-            parts.add(OFFICIAL_GRAPH, official)
-            result = Build(shared_lines, parts, extractions, failures, seconds=seconds)
-            if not check:
-                return result
-            with stage(seconds, "validate the shared graph and shared nodes"):
-                result.report = combined(
-                    [
-                        cached(cache, "report", [shared_lines, validator], lambda: validate(shared_lines, validator)),
-                        cached(cache, "report", [shared_lines, parts[OFFICIAL_GRAPH], validator], lambda: validate_document(parts[OFFICIAL_GRAPH], statements, engine=validator)),
-                        overlaps_report(mapped, statements, validator),
-                        *(m.report for m in mapped),
-                    ]
-                )
-            if result.report.conforms:
-                return result
-            culprits = documents_behind(result.report, extractions, mapped, entities)
-            if not culprits or len(culprits) == len(extractions):
-                return result
-            for extraction, violation in culprits.items():
-                failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
-            extractions = [x for x in extractions if x not in culprits]
-    finally:
-        gc.unfreeze()  # what `long_lived` froze
+    discarded.clear()  # this build's damaged cache entries, for the command to say
+    seconds: dict[str, float] = {}
+    if cache is not None:
+        clean_stale(cache)
+    with stage(seconds, "read and extract (or recall from the cache)"):
+        extractions, failures = extract_documents(paths, jobs, progress, cache, max_bytes)
+        official = cached(cache, "official", [], lambda: ntriples(official_graph()))
+    while True:
+        with stage(seconds, "resolve entities"):
+            entities = resolve(extractions)
+        with stage(seconds, "shared graph"):
+            shared_lines = shared_ntriples(extractions, entities, cache)
+            statements = SharedStatements(shared_lines) if check else None
+        engine = validator if check else None
+        with stage(seconds, "map and validate each document (or recall)" if check else "map each document (or recall)"):
+            mapped = map_documents(extractions, statements, entities, check=engine, jobs=jobs, cache=cache, progress=progress)
+        broken = [m for m in mapped if isinstance(m, Failure)]
+        if broken:
+            failures.extend(broken)
+            gone = {f.path for f in broken}
+            extractions = [x for x in extractions if x.source.path not in gone]
+            continue
+        parts = NamedGraphs()
+        for m in mapped:
+            parts.add(m.identifier, m.graph, m.digest)
+        parts.add(OFFICIAL_GRAPH, official)
+        result = Build(shared_lines, parts, extractions, failures, seconds=seconds)
+        if not check:
+            return result
+        with stage(seconds, "validate the shared graph and shared nodes"):
+            result.report = combined(
+                [
+                    cached(cache, "report", [shared_lines, validator], lambda: validate(shared_lines, validator)),
+                    cached(cache, "report", [shared_lines, parts[OFFICIAL_GRAPH], validator], lambda: validate_document(parts[OFFICIAL_GRAPH], statements, engine=validator)),
+                    overlaps_report(mapped, statements, validator),
+                    *(m.report for m in mapped),
+                ]
+            )
+        if result.report.conforms:
+            return result
+        culprits = documents_behind(result.report, extractions, mapped, entities)
+        if not culprits or len(culprits) == len(extractions):
+            return result
+        for extraction, violation in culprits.items():
+            failures.append(Failure(extraction.source.path, f"does not conform to the shapes ({violation.message})"))
+        extractions = [x for x in extractions if x not in culprits]

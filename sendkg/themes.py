@@ -29,7 +29,7 @@ from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
 from .model import Extraction, ThemeMatch
-from .nlp import pipeline
+from .nlp import pipeline, text_of
 from .resources import data_file, folder
 
 THEME_SCHEME = "https://w3id.org/sendkg/code/theme"
@@ -203,14 +203,9 @@ def matched_words(text: str, doc: Doc, nlp, phrases: PhraseMatcher) -> dict[str,
     found: dict[str, list[str]] = {}
     for match_id, start, end in phrases(doc):
         span = doc[start:end]
-        words = text[span.start_char : span.end_char] if len(text) == length(doc) else span.text
+        words = text[span.start_char : span.end_char] if len(text) == len(text_of(doc)) else span.text
         found.setdefault(nlp.vocab.strings[match_id], []).append(words)
     return {theme: list(dict.fromkeys(words)) for theme, words in found.items()}
-
-
-def length(doc: Doc) -> int:
-    """The length of the doc's text, without rebuilding the text from its tokens."""
-    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
 def tag(extractions: list[Extraction]) -> None:

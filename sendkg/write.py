@@ -16,7 +16,6 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.stores.memory import SimpleMemory
 
 FORMATS = {
     "turtle": "turtle",
@@ -107,6 +106,9 @@ def serialised(shared: bytes, parts: Mapping[URIRef, bytes], fmt: str = "turtle"
     if rdf_format == "nquads":
         yield from (in_graph(part, i) for i, part in graphs_in_order(shared, parts))
         return
+    if rdf_format == "json-ld":
+        yield json_ld(union(Graph().parse(data=shared, format="nt"), parts))
+        return
     if namespaces is None:
         from .rdf import new_graph
 
@@ -114,11 +116,6 @@ def serialised(shared: bytes, parts: Mapping[URIRef, bytes], fmt: str = "turtle"
     prefixes = {prefix: str(namespace) for prefix, namespace in namespaces.namespaces() if prefix in TURTLE_PREFIXES}
     if rdf_format == "trig":
         yield trig(prefixes, graphs_in_order(shared, parts))
-    elif rdf_format == "json-ld":
-        shared_graph = Graph(store=SimpleMemory())  # the store a build's shared graph is read into: the same order
-        for prefix, namespace in namespaces.namespaces():
-            shared_graph.bind(prefix, namespace)
-        yield json_ld(union(shared_graph.parse(data=shared, format="nt"), parts))
     else:
         yield from turtle_pieces(merge_sorted([shared, *parts.values()]), prefixes)
 
@@ -193,7 +190,7 @@ def union(shared: Graph, parts: Mapping[URIRef, bytes]) -> Graph:
     return graph
 
 
-def turtle(sorted_ntriples: bytes | Iterable[bytes], prefixes: dict[str, str]) -> bytes:
+def turtle(sorted_ntriples: bytes, prefixes: dict[str, str]) -> bytes:
     return b"".join(turtle_pieces(sorted_ntriples, prefixes))
 
 

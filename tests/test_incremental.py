@@ -3,11 +3,14 @@ its named graph in the store, a removed one removes it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pyoxigraph as ox
+from click.testing import CliRunner
 
 from sendkg import pipeline
+from sendkg.cli import main
 from sendkg.pipeline import build
 from sendkg.store import fill
 from tests.conftest import LETTERS
@@ -84,12 +87,6 @@ def test_a_cached_graph_altered_in_place_stops_the_write_and_is_made_again_next_
     """A cached graph is trusted at recall by its size and modification time; one altered without
     changing either is caught by its digest when read: the build says so in one line, writes
     nothing, removes the file, and the next build makes it again, the same bytes as before."""
-    import os
-
-    from click.testing import CliRunner
-
-    from sendkg.cli import main
-
     cache = tmp_path / "cache"
     runner = CliRunner()
     args = ["build", str(LETTERS), "--cache", str(cache), "-q", "-o"]
